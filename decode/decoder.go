@@ -1,0 +1,165 @@
+package decode
+
+import (
+	"fmt"
+	"runtime/debug"
+	"strconv"
+	"time"
+)
+
+// Options tune a Decoder. The zero value gives tshark's default behaviour.
+type Options struct {
+	// MaxFlows caps the TCP/UDP conversations tracked at once; the least
+	// recently used is forgotten beyond it (0: DefaultMaxFlows).
+	MaxFlows int
+	// FlowIdle forgets conversations idle for longer than this, measured in
+	// capture time (0: DefaultFlowIdle).
+	FlowIdle time.Duration
+	// OnBug, when set, is told about a panic inside a dissector (a bug in
+	// sniffws, never expected): the frame number and the panic's text.
+	OnBug func(frame uint64, msg string)
+}
+
+// Defaults for Options.
+const (
+	DefaultMaxFlows = 1 << 18
+	DefaultFlowIdle = 10 * time.Minute
+)
+
+// Stats counts what the decoder saw.
+type Stats struct {
+	Frames    uint64
+	Malformed uint64 // frames shown with an exception suffix
+	Bugs      uint64 // frames on which a dissector panicked
+}
+
+// Decoder turns frames into records, one after another, holding the state
+// that tshark's single pass keeps between frames (TCP sequence analysis,
+// reassembly, conversations). It is not safe for concurrent use: decode one
+// capture with one Decoder.
+type Decoder struct {
+	opts  Options
+	stats Stats
+
+	firstTS   time.Time
+	haveFirst bool
+
+	pkt   packet
+	names macNames
+	flows flowTable
+	state decoderState
+}
+
+// New returns a Decoder with fresh state.
+func New(opts Options) *Decoder {
+	if opts.MaxFlows <= 0 {
+		opts.MaxFlows = DefaultMaxFlows
+	}
+	if opts.FlowIdle <= 0 {
+		opts.FlowIdle = DefaultFlowIdle
+	}
+	d := &Decoder{opts: opts}
+	d.pkt.d = d
+	d.pkt.proto.max = maxOtherLen
+	d.pkt.info.max = maxInfoLen
+	d.flows.init(opts.MaxFlows, opts.FlowIdle)
+	d.state.init()
+	return d
+}
+
+// Stats returns the counters so far.
+func (d *Decoder) Stats() Stats { return d.stats }
+
+// Decode dissects the next frame of the capture and fills rec with its
+// columns. Frames must come in capture order; the first one sets the zero
+// of the Time column.
+func (d *Decoder) Decode(f *Frame, rec *Record) {
+	d.stats.Frames++
+	num := d.stats.Frames
+	if !d.haveFirst {
+		d.firstTS = f.Timestamp
+		d.haveFirst = true
+	}
+	p := &d.pkt
+	p.reset(f, num)
+
+	d.dissectFrame(p, f)
+
+	rec.Reset()
+	rec.No = strconv.AppendUint(rec.No, num, 10)
+	rec.Time = appendRelTime(rec.Time, f.Timestamp.Sub(d.firstTS), f.TimeDigits)
+	rec.Source = d.appendAddress(rec.Source, p.src)
+	rec.Destination = d.appendAddress(rec.Destination, p.dst)
+	rec.Protocol = append(rec.Protocol, p.proto.buf...)
+	rec.Length = strconv.AppendUint(rec.Length, uint64(f.WireLen), 10)
+	rec.Info = append(rec.Info, p.info.buf...)
+	rec.Timestamp = f.Timestamp
+	rec.TimeDigits = f.TimeDigits
+}
+
+// dissectFrame is the frame dissector: the link layer by link type, with
+// the outermost exception catch point.
+func (d *Decoder) dissectFrame(p *packet, f *Frame) {
+	defer func() {
+		if r := recover(); r != nil {
+			if p.showPanic(r) {
+				return
+			}
+			// A bug: keep the columns written so far and say so, as
+			// tshark does for a dissector bug, and tell the caller.
+			d.stats.Bugs++
+			p.info.appendStr("[Dissector bug]")
+			if d.opts.OnBug != nil {
+				d.opts.OnBug(p.num, fmt.Sprintf("%v\n%s", r, debug.Stack()))
+			}
+		}
+	}()
+	t := newTvb(f.Data, f.WireLen)
+	switch f.LinkType {
+	case LinkEthernet:
+		dissectEthernet(p, t)
+	case LinkNull:
+		dissectNull(p, t, false)
+	case LinkLoop:
+		dissectNull(p, t, true)
+	case LinkRaw, LinkRawOpenBSD, LinkRawBSDOS:
+		dissectRawIP(p, t)
+	case LinkIPv4:
+		dissectIPv4(p, t)
+	case LinkIPv6:
+		dissectIPv6(p, t)
+	case LinkLinuxSLL:
+		dissectSLL(p, t)
+	case LinkLinuxSLL2:
+		dissectSLL2(p, t)
+	default:
+		if !dissectOtherLink(p, f.LinkType, t) {
+			p.proto.set("UNKNOWN")
+			p.info.set("WTAP_ENCAP = ")
+			p.info.appendUint(uint64(f.LinkType))
+		}
+	}
+}
+
+// appendRelTime prints a time difference as tshark's Time column does:
+// seconds with the capture's number of fractional digits, truncated.
+func appendRelTime(dst []byte, delta time.Duration, digits int) []byte {
+	if digits < 0 || digits > 9 {
+		digits = 6
+	}
+	ns := int64(delta)
+	if ns < 0 {
+		dst = append(dst, '-')
+		ns = -ns
+	}
+	dst = strconv.AppendInt(dst, ns/1e9, 10)
+	if digits == 0 {
+		return dst
+	}
+	frac := ns % 1e9
+	for i := digits; i < 9; i++ {
+		frac /= 10
+	}
+	dst = append(dst, '.')
+	return appendPadded(dst, uint64(frac), digits)
+}

@@ -1,0 +1,15 @@
+package decode
+
+// decoderState is the per-capture state of the protocols below the
+// transport layer (the transport flows live in flowTable).
+type decoderState struct {
+	ipFrags ipFragTable
+	arp     arpTable
+	icmp    icmpEchoTable
+}
+
+func (s *decoderState) init() {
+	s.ipFrags.init()
+	s.arp.init()
+	s.icmp.init()
+}
