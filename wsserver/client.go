@@ -1,0 +1,286 @@
+package wsserver
+
+import (
+	"net"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gobwas/ws"
+)
+
+type clientState uint8
+
+const (
+	stateOpen    clientState = iota
+	stateClosing             // a close frame is queued: nothing more is queued after it
+	stateClosed              // connection dropped
+)
+
+// client is one upgraded connection. An idle client is this struct, its
+// net.Conn and an epoll registration: no goroutine, no buffer.
+type client struct {
+	s    *Server
+	conn net.Conn
+	raw  syscall.RawConn
+	idx  int // position in s.list, -1 when not listed; guarded by s.mu
+
+	// mu is the connection's write lock: the broadcast path, the read path
+	// (pong, close reply) and Close only queue frames under it, and a single
+	// writer goroutine at a time writes them, so frames never interleave.
+	mu         sync.Mutex
+	queue      frameQueue // frames to write, close frame last
+	ctrl       [][]byte   // pongs, written before the queue
+	queued     int        // bytes in queue and ctrl plus bytes being written
+	writing    bool       // a writer goroutine is running
+	state      clientState
+	reason     reason      // why it is closing or closed
+	closeQd    bool        // the close frame is the last frame of queue
+	closeSent  bool        // the close frame has been written
+	peerClosed bool        // the client's close frame has been received
+	fast       bool        // drop the connection right after the close frame (failed connection)
+	graceful   bool        // Server.Close: its own deadline bounds the wait for the close reply
+	timer      *time.Timer // drops the connection if the close reply is late
+	progress   time.Time   // last write completion, or when the queue last became non-empty
+
+	// Read state, used only by the poller goroutine (and by the handshake
+	// goroutine before the client is registered with the poller).
+	partial []byte   // an incomplete frame carried to the next read
+	rstate  ws.State // server side, and whether a fragmented message is open
+	discard bool     // reading only to find the close reply; parse nothing
+}
+
+// enqueue queues a broadcast frame; see enqueueLocked.
+func (c *client) enqueue(f []byte) {
+	c.mu.Lock()
+	c.enqueueLocked(f)
+	c.mu.Unlock()
+}
+
+// enqueueLocked queues f, or cuts the client off if that would exceed its
+// queue limit. An empty queue always takes one frame, however large.
+func (c *client) enqueueLocked(f []byte) {
+	if c.state != stateOpen {
+		return
+	}
+	if c.queued > 0 && c.queued+len(f) > c.s.cfg.QueueBytes {
+		c.failLocked(reasonOverflow, c.s.overflowFrame)
+		return
+	}
+	if c.queued == 0 {
+		c.progress = time.Now()
+	}
+	c.queue.push(f)
+	c.queued += len(f)
+	c.startWriterLocked()
+}
+
+// roomWait reports 0 if a frame of n bytes can be queued now (or the client
+// does not matter any more), else how long until its stall deadline. A
+// client past that deadline is cut off, which frees its room.
+func (c *client) roomWait(n int, now time.Time) time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != stateOpen || c.queued == 0 || c.queued+n <= c.s.cfg.QueueBytes {
+		return 0
+	}
+	left := c.s.cfg.StallTimeout - now.Sub(c.progress)
+	if left <= 0 {
+		c.failLocked(reasonStalled, c.s.stalledFrame)
+		return 0
+	}
+	return left
+}
+
+// failLocked cuts the client off: queued data is discarded, the close frame
+// goes next, and a write deadline ensures a writer stuck on a full socket
+// gives up after CloseTimeout.
+func (c *client) failLocked(r reason, closeFrame []byte) {
+	if c.state != stateOpen {
+		return
+	}
+	c.state = stateClosing
+	c.reason = r
+	if n := c.queue.len(); n > 0 {
+		c.s.m.dropped.Add(uint64(n))
+		c.queued -= c.queue.bytes()
+		c.queue.reset()
+	}
+	for _, p := range c.ctrl {
+		c.queued -= len(p)
+	}
+	c.ctrl = nil
+	c.queue.push(closeFrame)
+	c.queued += len(closeFrame)
+	c.closeQd = true
+	_ = c.conn.SetWriteDeadline(time.Now().Add(c.s.cfg.CloseTimeout))
+	c.startWriterLocked()
+}
+
+// closeGracefully queues the close frame after everything already queued.
+func (c *client) closeGracefully(f []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != stateOpen {
+		return
+	}
+	c.state = stateClosing
+	c.reason = reasonServerClose
+	c.graceful = true
+	c.queue.push(f)
+	c.queued += len(f)
+	c.closeQd = true
+	c.startWriterLocked()
+}
+
+// pong queues the answer to a ping ahead of queued broadcasts. Pongs count
+// against the queue limit, so a ping flood cannot grow memory.
+func (c *client) pong(payload []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != stateOpen {
+		return
+	}
+	f := appendFrame(make([]byte, 0, FrameSize(len(payload))), finPong, payload)
+	if c.queued > 0 && c.queued+len(f) > c.s.cfg.QueueBytes {
+		c.failLocked(reasonOverflow, c.s.overflowFrame)
+		return
+	}
+	c.ctrl = append(c.ctrl, f)
+	c.queued += len(f)
+	c.startWriterLocked()
+}
+
+func (c *client) startWriterLocked() {
+	if c.writing || c.state == stateClosed {
+		return
+	}
+	c.writing = true
+	c.s.writers.Add(1)
+	go c.writeLoop()
+}
+
+// writeLoop writes queued frames until the queue is empty, then ends: only
+// a client that is being written to has a goroutine. Several frames go out
+// in one writev when the client is behind.
+func (c *client) writeLoop() {
+	s := c.s
+	defer s.writers.Done()
+	var batch [][]byte
+	for {
+		c.mu.Lock()
+		if c.state == stateClosed || (len(c.ctrl) == 0 && c.queue.len() == 0) {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		batch = append(batch[:0], c.ctrl...)
+		clear(c.ctrl)
+		c.ctrl = c.ctrl[:0]
+		size := 0
+		for _, p := range batch {
+			size += len(p)
+		}
+		for first := true; c.queue.len() > 0; first = false {
+			f := c.queue.peek()
+			if !first && size+len(f) > s.cfg.WriteBatchBytes {
+				break
+			}
+			batch = append(batch, c.queue.pop())
+			size += len(f)
+		}
+		withClose := c.closeQd && c.queue.len() == 0
+		c.mu.Unlock()
+
+		bufs := net.Buffers(batch)
+		n, err := bufs.WriteTo(c.conn)
+		s.m.sentBytes.Add(uint64(n))
+		clear(batch)
+
+		c.mu.Lock()
+		if c.state == stateClosed {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		c.queued -= size
+		c.progress = time.Now()
+		if err != nil {
+			// Part of a frame may be on the wire: the stream is unusable.
+			c.mu.Unlock()
+			s.kill(c, reasonWriteError)
+			c.finishWriter()
+			return
+		}
+		if withClose {
+			c.closeSent = true
+			if c.peerClosed || c.fast {
+				c.mu.Unlock()
+				s.kill(c, reasonNone)
+				c.finishWriter()
+				return
+			}
+			if !c.graceful {
+				c.timer = time.AfterFunc(s.cfg.CloseTimeout, func() { s.kill(c, reasonNone) })
+			}
+		}
+		c.mu.Unlock()
+		s.signalRoom()
+	}
+}
+
+func (c *client) finishWriter() {
+	c.mu.Lock()
+	c.writing = false
+	c.mu.Unlock()
+}
+
+// frameQueue is a FIFO ring of frames; the frames are shared by all clients
+// and never written to after Broadcast built them.
+type frameQueue struct {
+	buf   [][]byte
+	head  int
+	n     int
+	total int // bytes
+}
+
+func (q *frameQueue) len() int   { return q.n }
+func (q *frameQueue) bytes() int { return q.total }
+
+func (q *frameQueue) push(f []byte) {
+	if q.n == len(q.buf) {
+		nb := make([][]byte, max(8, 2*len(q.buf)))
+		for i := 0; i < q.n; i++ {
+			nb[i] = q.buf[(q.head+i)%len(q.buf)]
+		}
+		q.buf, q.head = nb, 0
+	}
+	q.buf[(q.head+q.n)%len(q.buf)] = f
+	q.n++
+	q.total += len(f)
+}
+
+func (q *frameQueue) peek() []byte { return q.buf[q.head] }
+
+func (q *frameQueue) pop() []byte {
+	f := q.buf[q.head]
+	q.buf[q.head] = nil
+	q.head = (q.head + 1) % len(q.buf)
+	q.n--
+	q.total -= len(f)
+	if q.n == 0 {
+		q.head = 0
+	}
+	return f
+}
+
+// reset empties the queue and lets a large ring go, so a client that was
+// once far behind does not keep its peak memory.
+func (q *frameQueue) reset() {
+	if len(q.buf) > 64 {
+		q.buf = nil
+	} else {
+		clear(q.buf)
+	}
+	q.head, q.n, q.total = 0, 0, 0
+}
