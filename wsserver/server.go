@@ -366,6 +366,8 @@ func (s *Server) join(c *client) bool {
 	if s.closed {
 		return false
 	}
+	// No longer a handshake: Close must not drop it as one.
+	delete(s.pending, c.conn)
 	s.m.connections.Add(1)
 	c.mu.Lock()
 	if c.state == stateClosed {

@@ -372,7 +372,9 @@ func TestBacklogForLateJoiners(t *testing.T) {
 			}
 			<-done
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf(
+					"reading: %v after %d messages; server %+v",
+					err, len(msgs), s.Stats())
 			}
 			want := append(append([]int(nil), tt.want...), 100)
 			if len(msgs) != len(want) {
