@@ -262,6 +262,7 @@ func (s *Server) Broadcast(payload []byte) {
 // client has room, so the input goes as fast as the slowest client reads.
 // A client that made no write progress for Config.StallTimeout is cut off
 // instead of holding everyone. It returns ctx.Err() or ErrServerClosed.
+// Call it from one producer goroutine.
 func (s *Server) BroadcastWait(ctx context.Context, payload []byte) error {
 	f := AppendTextFrame(make([]byte, 0, FrameSize(len(payload))), payload)
 	var timer *time.Timer
@@ -465,6 +466,11 @@ func (s *Server) Close(code StatusCode, reason string, timeout time.Duration) er
 	clients := slices.Clone(s.list)
 	s.signalChangedLocked()
 	s.mu.Unlock()
+	// A BroadcastWait waiting for room returns ErrServerClosed now.
+	select {
+	case s.room <- struct{}{}:
+	default:
+	}
 
 	err := s.ln.Close()
 	<-s.acceptDone

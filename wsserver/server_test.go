@@ -428,3 +428,52 @@ func TestWaitClients(t *testing.T) {
 			err)
 	}
 }
+
+// Close wakes a BroadcastWait that waits for a stuck client.
+func TestCloseWakesBroadcastWait(t *testing.T) {
+	checkLeaks(t)
+	s := startServer(t, Config{QueueBytes: 64 << 10, StallTimeout: time.Minute})
+	stuck, err := dialErr(s.Addr().String(), func(c *net.TCPConn) { _ = c.SetReadBuffer(4096) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stuck.conn.Close()
+	if err := s.WaitClients(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		payload := bytes.Repeat([]byte("w"), 1000)
+		for i := 0; i < 1000000; i++ {
+			if err := s.BroadcastWait(context.Background(), payload); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	waitFor(t, "BroadcastWait blocked", 10*time.Second, func() bool {
+		a := s.Stats().Messages
+		time.Sleep(50 * time.Millisecond)
+		return s.Stats().Messages == a
+	})
+	start := time.Now()
+	if err := s.Close(StatusGoingAway, "shutting down", 200*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != ErrServerClosed {
+			t.Errorf(
+				"BroadcastWait returned %v, want ErrServerClosed",
+				err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("BroadcastWait still blocked after Close")
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf(
+			"took %v",
+			d)
+	}
+}
