@@ -183,3 +183,13 @@ func dispatchIPProto(p *packet, t tvb, ip ipHeader) bool {
 // extraIPProtos holds dissectors for further IP protocols (IGMP, ICMPv6,
 // GRE, ...) registered by their files at init; read-only afterwards.
 var extraIPProtos = map[uint8]func(p *packet, t tvb, ip ipHeader) bool{}
+
+// appendInfoIPv4 appends a dotted-quad address to Info.
+func (p *packet) appendInfoIPv4(b []byte) {
+	if !p.readOnly {
+		p.info.buf = appendIPv4(p.info.buf, b)
+		if len(p.info.buf) > p.info.max {
+			p.info.buf = p.info.buf[:p.info.max]
+		}
+	}
+}

@@ -134,3 +134,13 @@ func ipv6Next(p *packet, t tvb, nxt uint8, ip ipHeader, fragPlen int) {
 		p.setInfo("Unknown IP Protocol: " + ipProtoName(nxt) + " (" + strconv.Itoa(int(nxt)) + ")")
 	}
 }
+
+// appendInfoIPv6 appends an IPv6 address to Info.
+func (p *packet) appendInfoIPv6(b []byte) {
+	if !p.readOnly {
+		p.info.buf = appendIPv6(p.info.buf, b)
+		if len(p.info.buf) > p.info.max {
+			p.info.buf = p.info.buf[:p.info.max]
+		}
+	}
+}
