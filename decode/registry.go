@@ -35,12 +35,28 @@ func registerTCPPort(fn appDissector, ports ...uint16) {
 	}
 }
 
+// registerUDPHeuristic and registerTCPHeuristic add a heuristic under the
+// name of its Wireshark handoff (proto_reg_handoff_NAME). Wireshark runs
+// the handoffs in name order and each heur_dissector_add prepends, so its
+// lists are tried in reverse name order; insertHeuristic keeps ours so,
+// whatever the order of our init functions.
 func registerUDPHeuristic(name string, fn func(p *packet, t tvb) bool) {
-	udpHeuristics = append(udpHeuristics, heuristic{name: name, fn: fn})
+	udpHeuristics = insertHeuristic(udpHeuristics, heuristic{name: name, fn: fn})
 }
 
 func registerTCPHeuristic(name string, fn func(p *packet, t tvb) bool) {
-	tcpHeuristics = append(tcpHeuristics, heuristic{name: name, fn: fn})
+	tcpHeuristics = insertHeuristic(tcpHeuristics, heuristic{name: name, fn: fn})
+}
+
+func insertHeuristic(list []heuristic, h heuristic) []heuristic {
+	i := 0
+	for i < len(list) && list[i].name > h.name {
+		i++
+	}
+	list = append(list, heuristic{})
+	copy(list[i+1:], list[i:])
+	list[i] = h
+	return list
 }
 
 // tryPort calls the dissector registered for port, if any; it reports
