@@ -43,24 +43,28 @@ func decodeFile(t testing.TB, path string) []byte {
 	return out
 }
 
-// TestGolden compares every capture under testdata/ that has a .csv next
-// to it (tshark's output for it) with what the decoder prints. Regenerate a
-// golden file with: ../shared/tools/tshark-columns CAPTURE > CAPTURE.csv
+// TestGolden compares every capture under testdata/ and samples/ that has
+// a .csv next to it (tshark's output for it) with what the decoder prints.
+// Regenerate a golden file with:
+//
+//	../shared/tools/tshark-columns CAPTURE > CAPTURE.csv
 func TestGolden(t *testing.T) {
 	var captures []string
-	filepath.WalkDir("../testdata", func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && (strings.HasSuffix(path, ".pcap") || strings.HasSuffix(path, ".pcapng")) {
-			if _, err := os.Stat(path + ".csv"); err == nil {
-				captures = append(captures, path)
+	for _, root := range []string{"../testdata", "../samples"} {
+		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && (strings.HasSuffix(path, ".pcap") || strings.HasSuffix(path, ".pcapng")) {
+				if _, err := os.Stat(path + ".csv"); err == nil {
+					captures = append(captures, path)
+				}
 			}
-		}
-		return nil
-	})
+			return nil
+		})
+	}
 	if len(captures) == 0 {
 		t.Skip("no golden captures under testdata/")
 	}
 	for _, path := range captures {
-		t.Run(strings.TrimPrefix(path, "../testdata/"), func(t *testing.T) {
+		t.Run(strings.TrimPrefix(path, "../"), func(t *testing.T) {
 			want, err := os.ReadFile(path + ".csv")
 			if err != nil {
 				t.Fatal(err)
