@@ -6,6 +6,8 @@ type decoderState struct {
 	ipFrags ipFragTable
 	arp     arpTable
 	icmp    icmpEchoTable
+	// expect holds conversations announced by FTP (expect.go).
+	expect expectTable
 }
 
 func (s *decoderState) init() {

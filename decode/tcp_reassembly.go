@@ -463,6 +463,12 @@ func decodeTCPPorts(p *packet, t tvb, offset int, conv *conversation, info *tcpI
 	if conv.dissector != nil && p.callApp(conv.dissector, next) != 0 {
 		return true
 	}
+	if conv.dissector == nil {
+		// A conversation another protocol announced (FTP data: expect.go).
+		if fn := p.expectedDissector(); fn != nil && p.callApp(fn, next) != 0 {
+			return true
+		}
+	}
 	low, high := sport, dport
 	if sport > dport {
 		low, high = dport, sport
