@@ -85,6 +85,7 @@ func (a *app) main(ctx context.Context) int {
 		}
 		a.srv = srv
 		fmt.Fprintf(a.stderr, "sniffws: serving ws://%s (metrics at http://%s/metrics)\n", srv.Addr(), srv.Addr())
+		fmt.Fprintf(a.stderr, "sniffws: watch it: point DynaGraph at ws://%s, or run: go run ./bench/wsload -n 1 -addr %s -out /tmp/stream\n", srv.Addr(), srv.Addr())
 		if c.wait > 0 {
 			fmt.Fprintf(a.stderr, "sniffws: waiting for %d client(s) before reading input\n", c.wait)
 			if err := srv.WaitClients(ctx, c.wait); err != nil {
@@ -154,7 +155,13 @@ func (a *app) open() error {
 	c := &a.cfg
 	switch c.mode() {
 	case modeFile:
-		fsrc, err := sniff.OpenFile(c.read)
+		var fsrc *sniff.FileSource
+		var err error
+		if c.read == "-" {
+			fsrc, err = sniff.NewFileSource("standard input", a.stdin, nil)
+		} else {
+			fsrc, err = sniff.OpenFile(c.read)
+		}
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,50 @@
+# sniffws: common tasks. `make run` and `make test` are the README's two
+# set-up commands; both install libpcap's headers first when missing.
+
+GO      ?= go
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SAMPLE  ?= samples/loopback-mix.pcapng
+BIN     ?= ./sniffws
+
+.PHONY: deps build run test vet fuzz bench golden clean
+
+# libpcap-dev provides pcap.h and libpcap.so for gopacket/pcap (cgo).
+deps:
+	@if ! echo '#include <pcap.h>' | $${CC:-cc} -E -x c - >/dev/null 2>&1; then \
+		echo "installing libpcap-dev"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libpcap-dev; \
+	fi
+
+build: deps
+	$(GO) build -o $(BIN) ./cmd/sniffws
+
+# Serve the sample capture on ws://127.0.0.1:5678 (waits for one client).
+run: build
+	$(BIN) -r $(SAMPLE)
+
+vet:
+	@test -z "$$(gofmt -l . | tee /dev/stderr)" || { echo "gofmt needed"; exit 1; }
+	$(GO) vet ./...
+
+test: deps vet
+	$(GO) test -race -count=1 ./...
+
+# Run every fuzz target for FUZZTIME each.
+FUZZTIME ?= 60s
+fuzz: deps
+	$(GO) test ./decode/ -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
+	$(GO) test ./sniff/ -run '^$$' -fuzz FuzzFileSource -fuzztime $(FUZZTIME)
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./decode/ ./wsserver/
+
+# Regenerate the golden CSV of every capture under testdata/ and samples/
+# with the reference tshark (Debian 12's tshark 4.0.17).
+golden:
+	@for f in $$(find testdata samples -name '*.pcap' -o -name '*.pcapng'); do \
+		tshark -T fields -E separator=, -E quote=d -e _ws.col.No. -e _ws.col.Time \
+		  -e _ws.col.Source -e _ws.col.Destination -e _ws.col.Protocol \
+		  -e _ws.col.Length -e _ws.col.Info -r $$f > $$f.csv 2>/dev/null; done
+
+clean:
+	rm -f $(BIN)
