@@ -40,12 +40,12 @@ type tcpHeader struct {
 
 // tcpInfo is what TCP tells the application dissectors (struct tcpinfo).
 type tcpInfo struct {
-	seq          uint32
-	nxtseq       uint32
-	lastAckSeq   uint32
+	seq           uint32
+	nxtseq        uint32
+	lastAckSeq    uint32
 	isReassembled bool
-	urgentPtr    uint16
-	flags        uint16
+	urgentPtr     uint16
+	flags         uint16
 }
 
 // dissectTCP is packet-tcp.c's dissect_tcp.

@@ -72,10 +72,10 @@ type tcpConversation struct {
 
 	ta tcpAnalysis // the current segment's findings
 
-	serverPort   uint16
-	tsSyn        int64
-	haveTSSyn    bool
-	firstRTT     int64
+	serverPort uint16
+	tsSyn      int64
+	haveTSSyn  bool
+	firstRTT   int64
 
 	accECNSyn, accECNSynAck, accECNOption bool
 }
