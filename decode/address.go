@@ -129,6 +129,8 @@ func (d *Decoder) appendAddress(dst []byte, a address) []byte {
 		return appendIPv4(dst, a.b[:4])
 	case addrIPv6:
 		return appendIPv6(dst, a.b[:])
+	case addrText:
+		return d.appendRoleAddress(dst, a)
 	}
 	return dst
 }

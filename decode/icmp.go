@@ -437,6 +437,7 @@ func icmpExtension(t tvb) {
 		objLen := int(t.u16(off))
 		trunc := min(objLen, t.reportedRemaining(off))
 		end := off + trunc
+		t.ensure(off, max(trunc, 4)) // the object's subtree
 		class := t.u8(off + 2)
 		cType := t.u8(off + 3)
 		if objLen < 4 {

@@ -380,7 +380,6 @@ func icmp6Contained(p *packet, t tvb) {
 func icmp6NDOptions(p *packet, t tvb, off int) {
 	for t.reported > off {
 		optLen := int(t.u8(off+1)) * 8
-		t.ensure(off, optLen)
 		typ := t.u8(off)
 		if optLen == 0 {
 			return
@@ -437,6 +436,9 @@ func icmp6NDOptions(p *packet, t tvb, off int) {
 		case 26:
 			t.ensure(body, 2)
 		}
+		// What the option's dissector left is shown as unknown data,
+		// so the whole option is read in the end.
+		t.ensure(off, optLen)
 		off = end
 	}
 }

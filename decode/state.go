@@ -8,6 +8,8 @@ type decoderState struct {
 	icmp    icmpEchoTable
 	// expect holds conversations announced by FTP (expect.go).
 	expect expectTable
+	// wlanFrags reassembles fragmented 802.11 frames (ieee80211.go).
+	wlanFrags wlanFragTable
 }
 
 func (s *decoderState) init() {
