@@ -25,7 +25,7 @@ func TestSMTPStreams(t *testing.T) {
 				"SMTP|C: MAIL FROM:<a@b> | RCPT TO:<c@d> | DATA",
 				"SMTP|S: 354 End data with <CR><LF>.<CR><LF>",
 				"SMTP|C: DATA fragment, 21 bytes",
-				"SMTP|C: .",
+				"SMTP/IMF|subject: hi, , body  ",
 				"SMTP|S: 250 2.0.0 Ok: queued",
 				"SMTP|C: QUIT",
 			},

@@ -1,0 +1,184 @@
+package decode
+
+// WebSocket (RFC 6455) after an HTTP Upgrade, as packet-websocket.c
+// writes its columns: "WebSocket <Opcode>" then " [FIN]" or
+// "[FRAGMENT] ", then " [MASKED]" or a blank. Frames are length-prefixed
+// PDUs over TCP; several in one segment overwrite each other's Info.
+
+// wsMaxPrefix is how much of a fragmented message is kept: only its
+// start and length matter to the columns.
+const wsMaxPrefix = 64
+
+// wsConv is the per-conversation WebSocket state.
+type wsConv struct {
+	deflate bool
+	// A fragmented message being collected: its first opcode, first
+	// bytes and length so far.
+	fragOpcode uint8
+	fragActive bool
+	fragPrefix []byte
+	fragLen    int
+}
+
+var wsOpcodeNames = [16]string{
+	0: "Continuation", 1: "Text", 2: "Binary", 8: "Connection Close", 9: "Ping", 10: "Pong",
+}
+
+func wsOpcodeName(op uint8) string {
+	if n := wsOpcodeNames[op&0x0f]; n != "" {
+		return n
+	}
+	return "Unknown Opcode"
+}
+
+// dissectWebSocket is dissect_websocket: frames as PDUs of TCP.
+func dissectWebSocket(p *packet, t tvb) int {
+	tcpDissectPDUs(p, t, true, 2, wsFrameLength, dissectWebSocketFrame)
+	return max(t.len(), 1)
+}
+
+// wsFrameLength is get_websocket_frame_length (0: more data needed).
+func wsFrameLength(p *packet, t tvb, off int) int {
+	length := uint32(2)
+	b1 := t.u8(off + 1)
+	payload := uint32(b1 & 0x7f)
+	off += 2
+	switch payload {
+	case 126:
+		if t.reportedRemaining(off) < 2 {
+			return 0
+		}
+		payload = uint32(t.u16(off))
+		length += 2
+	case 127:
+		if t.reportedRemaining(off) < 8 {
+			return 0
+		}
+		payload = uint32(t.u64(off))
+		length += 8
+	}
+	if b1&0x80 != 0 {
+		length += 4
+	}
+	length += payload
+	return int(length)
+}
+
+func newWSConv(p *packet) func() *wsConv {
+	return func() *wsConv {
+		wc := &wsConv{}
+		if p.conv != nil {
+			if hc, ok := p.conv.app["http"].(*httpConv); ok {
+				wc.deflate = containsString(hc.wsExtensions, "permessage-deflate") ||
+					containsString(hc.wsExtensions, "x-webkit-deflate-frame")
+			}
+		}
+		return wc
+	}
+}
+
+func containsString(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
+
+// dissectWebSocketFrame is dissect_websocket_frame.
+func dissectWebSocketFrame(p *packet, t tvb) {
+	var wc *wsConv
+	if p.conv != nil {
+		wc = appState(p.conv, "websocket", newWSConv(p))
+	} else {
+		wc = newWSConv(p)()
+	}
+	short := t.u8(1) & 0x7f
+	maskOffset := 2
+	var payload uint32
+	switch short {
+	case 126:
+		payload = uint32(t.u16(2))
+		maskOffset += 2
+	case 127:
+		payload = uint32(t.u64(2))
+		maskOffset += 8
+	default:
+		payload = uint32(short)
+	}
+	mask := t.u8(1)&0x80 != 0
+	payloadOffset := maskOffset
+	if mask {
+		payloadOffset += 4
+	}
+	p.setProto("WebSocket")
+	p.setInfo("WebSocket")
+	b0 := t.u8(0)
+	fin := b0&0x80 != 0
+	pmc := wc.deflate && b0&0x40 != 0
+	opcode := b0 & 0x0f
+	p.appendInfo(" ")
+	p.appendInfo(wsOpcodeName(opcode))
+	if fin {
+		p.appendInfo(" [FIN]")
+	} else {
+		p.appendInfo("[FRAGMENT] ")
+	}
+	if mask {
+		p.appendInfo(" [MASKED]")
+	} else {
+		p.appendInfo(" ")
+	}
+	if mask {
+		t.ensure(maskOffset, 4)
+	}
+	if payload == 0 {
+		return
+	}
+	var data []byte
+	if mask {
+		t.ensure(payloadOffset, int(payload)) // the masked payload item
+		n := min(int(payload), 256*1024)
+		key := t.b[maskOffset : maskOffset+4]
+		data = make([]byte, n)
+		for i := range n {
+			data[i] = t.b[payloadOffset+i] ^ key[i%4]
+		}
+	} else {
+		t.ensure(payloadOffset, int(payload))
+		data = t.b[payloadOffset : payloadOffset+int(payload)]
+	}
+	if opcode&8 != 0 {
+		return // control frames write nothing more
+	}
+	if !fin || opcode == 0 {
+		if opcode != 0 {
+			wc.fragActive, wc.fragOpcode = true, opcode
+			wc.fragPrefix, wc.fragLen = wc.fragPrefix[:0], 0
+		}
+		if !wc.fragActive {
+			return
+		}
+		if len(wc.fragPrefix) < wsMaxPrefix {
+			wc.fragPrefix = append(wc.fragPrefix, data[:min(len(data), wsMaxPrefix-len(wc.fragPrefix))]...)
+		}
+		wc.fragLen += int(payload)
+		if !fin {
+			return
+		}
+		wc.fragActive = false
+		opcode = wc.fragOpcode
+		if opcode == 0 {
+			return
+		}
+		if opcode == 1 && !pmc && wc.fragLen > 38 && len(wc.fragPrefix) >= 5 && asciiEqualFold(wc.fragPrefix[:5], "<?xml") {
+			dissectXML(p, t, "")
+		}
+		return
+	}
+	if opcode == 1 && !pmc {
+		// Text goes to the line-based text dissector, which hands XML on.
+		dissectTextLines(p, newRealTvb(data), nil)
+	}
+}
