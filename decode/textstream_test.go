@@ -124,3 +124,34 @@ func TestFindTextLine(t *testing.T) {
 		}
 	}
 }
+
+// TestTextProtocolsRandomInput feeds the text-protocol dissectors random
+// segments built from protocol fragments and noise: any panic that is not a
+// dissection exception fails (runTextStream's OnBug).
+func TestTextProtocolsRandomInput(t *testing.T) {
+	pieces := []string{"SSH-2.0-x\r\n", "SSH-1.5-y\n", "\x00\x00\x00\x0c\x0a\x14", "\x00\x00\x01\x00\x04\x1e",
+		"220 ", "227 (1,2,3,4,5,6)", "229 (|||77|)", "PORT 1,2,3,4,0,20", "EPRT |1|1.2.3.4|5|", "AUTH TLS", "234 ok",
+		"DATA\r\n", "BDAT 5 LAST\r\n", "AUTH LOGIN\r\n", "AUTH PLAIN x\r\n", "334 x\r\n", "\r\n.\r\n", ".\r\n", "STARTTLS\r\n",
+		"+OK 10 octets\r\n", "RETR 1\r\n", "-ERR\r\n", "* 1 FETCH (BODY {5}\r\n", "a LOGIN u\r\n", "a1 OK\r\n", "* OK\r\n",
+		"*2\r\n", "$3\r\nabc\r\n", "$-1\r\n", ":12\r\n", "-E\r\n", "+P\r\n", "*-1\r\n", "$200\r\n",
+		":p PRIVMSG #c :\x01ACTION\x01\r\n", ":x\r\n", "<iq type='get'><query xmlns='jabber:iq:roster'/>", "</iq>", "<?xml?>",
+		"</stream:stream>", "<a b='c' d=\"e\"/>", "\r", "\n", " ", "\xff\xfe", "\x16\x03\x01\x00\x05"}
+	seed := uint32(1)
+	rnd := func(n int) int {
+		seed = seed*1664525 + 1013904223
+		return int(seed>>8) % n
+	}
+	for _, port := range []uint16{22, 20, 21, 25, 110, 143, 6379, 6667, 5222} {
+		for round := 0; round < 40; round++ {
+			c := textStreamCase{name: "random", serverPort: port}
+			for s := rnd(8) + 1; s > 0; s-- {
+				var b []byte
+				for k := rnd(6) + 1; k > 0; k-- {
+					b = append(b, pieces[rnd(len(pieces))]...)
+				}
+				c.segments = append(c.segments, textSegment{fromClient: rnd(2) == 0, data: string(b)})
+			}
+			runTextStream(t, c)
+		}
+	}
+}
