@@ -47,7 +47,7 @@ func dissectNTP(p *packet, t tvb) int {
 		t.ensure(1, 1)
 		t.ensure(2, 1)
 		code := t.u8(3)
-		if t.u8(1)&0x80 != 0 {
+		if flags&0x80 != 0 { // the response bit shares the first byte
 			p.appendInfo(", Response, ")
 		} else {
 			p.appendInfo(", Request, ")
