@@ -2,7 +2,9 @@ package decode
 
 import "testing"
 
-func dhcpv6Option(code uint16, data []byte) []byte { return cat(be16(code), be16(uint16(len(data))), data) }
+func dhcpv6Option(code uint16, data []byte) []byte {
+	return cat(be16(code), be16(uint16(len(data))), data)
+}
 
 var dhcpv6LinkAddr = []byte{0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0x10, 0x02}
 
