@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"testing"
+	"time"
 )
 
 func TestFindLineEnd(t *testing.T) {
@@ -357,4 +358,82 @@ func TestIMFBase64(t *testing.T) {
 			t.Errorf("%q: %q, want %q", c.in, got, c.want)
 		}
 	}
+}
+
+// tcpFrame builds an Ethernet/IPv4/TCP frame between 10.0.0.1:40000 (the
+// client) and 10.0.0.2:port.
+func tcpFrame(fromClient bool, port uint16, seq, ack uint32, flags uint16, payload []byte) []byte {
+	f := make([]byte, 14+20+20, 14+20+20+len(payload))
+	f[12], f[13] = 0x08, 0x00
+	ip := f[14:]
+	ip[0] = 0x45
+	total := 40 + len(payload)
+	ip[2], ip[3] = byte(total>>8), byte(total)
+	ip[8], ip[9] = 64, 6
+	src, dst := []byte{10, 0, 0, 1}, []byte{10, 0, 0, 2}
+	sport, dport := uint16(40000), port
+	if !fromClient {
+		src, dst = dst, src
+		sport, dport = dport, sport
+	}
+	copy(ip[12:], src)
+	copy(ip[16:], dst)
+	tcp := f[34:]
+	tcp[0], tcp[1], tcp[2], tcp[3] = byte(sport>>8), byte(sport), byte(dport>>8), byte(dport)
+	for i := 0; i < 4; i++ {
+		tcp[4+i] = byte(seq >> (24 - 8*i))
+		tcp[8+i] = byte(ack >> (24 - 8*i))
+	}
+	tcp[12] = 5 << 4
+	tcp[13] = byte(flags)
+	tcp[14], tcp[15] = 0xff, 0xff
+	return append(f, payload...)
+}
+
+// FuzzHTTPStream cuts arbitrary bytes into TCP segments of an HTTP
+// conversation (direction and size from the first two bytes) and checks
+// that dissecting them raises nothing but dissection exceptions.
+func FuzzHTTPStream(f *testing.F) {
+	f.Add([]byte{7, 0x5a, 'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T', 'P', '/', '1', '.', '1', '\r', '\n', '\r', '\n'})
+	f.Add(append([]byte{13, 0xaa}, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n10\r\n--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--\r\n0\r\n\r\n"...))
+	f.Add(append([]byte{40, 0x01}, "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\n\r\nHTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x05hello\x89\x00"...))
+	f.Add(append([]byte{20, 0x02}, "POST / HTTP/1.1\r\nContent-Type: message/rfc822\r\nContent-Length: 40\r\n\r\nFrom: a\r\nSubject: b\r\n\r\nbody line\r\n"...))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) < 2 {
+			return
+		}
+		size := int(in[0]%64) + 1
+		dirs := in[1]
+		data := in[2:]
+		d := New(Options{OnBug: func(n uint64, msg string) {
+			t.Fatalf("frame %d: dissector bug: %s", n, msg)
+		}})
+		var rec Record
+		ts := time.Unix(1700000000, 0)
+		var seq [2]uint32
+		seq[0], seq[1] = 1000, 5000
+		feed := func(fromClient bool, flags uint16, payload []byte) {
+			i := 0
+			if !fromClient {
+				i = 1
+			}
+			b := tcpFrame(fromClient, 80, seq[i], seq[1-i], flags, payload)
+			seq[i] += uint32(len(payload))
+			if flags&(thSYN|thFIN) != 0 {
+				seq[i]++
+			}
+			fr := Frame{Data: b, WireLen: len(b), Timestamp: ts, TimeDigits: 6, LinkType: LinkEthernet}
+			ts = ts.Add(time.Millisecond)
+			d.Decode(&fr, &rec)
+		}
+		feed(true, thSYN, nil)
+		feed(false, thSYN|thACK, nil)
+		for k := 0; len(data) > 0 && k < 64; k++ {
+			n := min(size, len(data))
+			feed(dirs&(1<<(k%8)) == 0, thACK|thPSH, data[:n])
+			data = data[n:]
+		}
+		feed(true, thFIN|thACK, nil)
+		feed(false, thFIN|thACK, nil)
+	})
 }
