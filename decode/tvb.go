@@ -60,14 +60,15 @@ func newRealTvb(b []byte) tvb {
 	return tvb{b: b, contained: len(b), reported: len(b)}
 }
 
+// errAt says why the byte before end is missing (validate_offset).
 func (t tvb) errAt(end int) exception {
 	switch {
 	case end <= t.contained:
 		return excBounds
-	case end <= t.reported:
-		return excContained
 	case t.fragment:
 		return excFragment
+	case end <= t.reported:
+		return excContained
 	default:
 		return excReported
 	}
@@ -98,9 +99,11 @@ func (t tvb) remaining(off int) int {
 	return len(t.b) - off
 }
 
-// reportedRemaining is tvb_reported_length_remaining: never raises, 0 past the end.
+// reportedRemaining is tvb_reported_length_remaining: never raises, and
+// is 0 past the end. Like Wireshark's, it is 0 too for an offset beyond the
+// captured bytes, even when the packet reports more.
 func (t tvb) reportedRemaining(off int) int {
-	if off < 0 || off > t.reported {
+	if off < 0 || off > len(t.b) || off > t.reported {
 		return 0
 	}
 	return t.reported - off
