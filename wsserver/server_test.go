@@ -144,7 +144,9 @@ func TestNeverReadingClientIsCutOff(t *testing.T) {
 			checkLeaks(t)
 			s := startServer(t, Config{
 				QueueBytes:   256 << 10,
-				StallTimeout: 300 * time.Millisecond,
+				// Long enough that the healthy readers, starved of CPU on
+				// a loaded machine, are not mistaken for stalled ones.
+				StallTimeout: 2 * time.Second,
 				CloseTimeout: 300 * time.Millisecond,
 			})
 			stuck, err := dialErr(s.Addr().String(), func(c *net.TCPConn) { _ = c.SetReadBuffer(4096) })
