@@ -143,7 +143,7 @@ func TestNeverReadingClientIsCutOff(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			checkLeaks(t)
 			s := startServer(t, Config{
-				QueueBytes:   256 << 10,
+				QueueBytes: 256 << 10,
 				// Long enough that the healthy readers, starved of CPU on
 				// a loaded machine, are not mistaken for stalled ones.
 				StallTimeout: 2 * time.Second,
