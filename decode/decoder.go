@@ -10,21 +10,21 @@ import (
 // Options tune a Decoder. The zero value gives tshark's default behaviour.
 type Options struct {
 	// MaxFlows caps the TCP/UDP conversations tracked at once; the least
-	// recently used is forgotten beyond it (0: DefaultMaxFlows).
+	// recently used is forgotten beyond it (0: DefaultMaxFlows). tshark
+	// never forgets one, so a capture with more live conversations than
+	// this can print differently from tshark.
 	MaxFlows int
-	// FlowIdle forgets conversations idle for longer than this, measured in
-	// capture time (0: DefaultFlowIdle).
+	// FlowIdle, when positive, also forgets conversations idle for longer
+	// than this, in capture time: for week-long live captures. Zero keeps
+	// them until MaxFlows pushes them out, which is what matches tshark.
 	FlowIdle time.Duration
 	// OnBug, when set, is told about a panic inside a dissector (a bug in
 	// sniffws, never expected): the frame number and the panic's text.
 	OnBug func(frame uint64, msg string)
 }
 
-// Defaults for Options.
-const (
-	DefaultMaxFlows = 1 << 18
-	DefaultFlowIdle = 10 * time.Minute
-)
+// DefaultMaxFlows is the default for Options.MaxFlows.
+const DefaultMaxFlows = 1 << 16
 
 // Stats counts what the decoder saw.
 type Stats struct {
@@ -54,9 +54,6 @@ type Decoder struct {
 func New(opts Options) *Decoder {
 	if opts.MaxFlows <= 0 {
 		opts.MaxFlows = DefaultMaxFlows
-	}
-	if opts.FlowIdle <= 0 {
-		opts.FlowIdle = DefaultFlowIdle
 	}
 	d := &Decoder{opts: opts}
 	d.pkt.d = d

@@ -118,7 +118,7 @@ func (f *flowTable) expire(now int64) {
 		if last == &f.head {
 			return
 		}
-		if len(f.byKey) < f.max && now-last.lastSeen <= f.idle {
+		if len(f.byKey) < f.max && (f.idle <= 0 || now-last.lastSeen <= f.idle) {
 			return
 		}
 		f.unlink(last)

@@ -13,6 +13,7 @@ import (
 
 	"sniffws/decode"
 	"sniffws/sniff"
+	"sniffws/viewer"
 	"sniffws/wsserver"
 )
 
@@ -75,6 +76,7 @@ func (a *app) main(ctx context.Context) int {
 			QueueBytes:   c.queueKiB << 10,
 			Backlog:      c.backlog,
 			ExtraMetrics: a.appendMetrics,
+			Page:         viewer.Page, // the live viewer at http://ADDR/
 			Logf: func(format string, args ...any) {
 				fmt.Fprintf(a.stderr, "sniffws: "+format+"\n", args...)
 			},
@@ -85,7 +87,7 @@ func (a *app) main(ctx context.Context) int {
 		}
 		a.srv = srv
 		fmt.Fprintf(a.stderr, "sniffws: serving ws://%s (metrics at http://%s/metrics)\n", srv.Addr(), srv.Addr())
-		fmt.Fprintf(a.stderr, "sniffws: watch it: point DynaGraph at ws://%s, or run: go run ./bench/wsload -n 1 -addr %s -out /tmp/stream\n", srv.Addr(), srv.Addr())
+		fmt.Fprintf(a.stderr, "sniffws: watch it: open http://%s/ in a browser, point DynaGraph at ws://%s, or run: go run ./bench/wsload -n 1 -addr %s -out /tmp/stream\n", srv.Addr(), srv.Addr(), srv.Addr())
 		if c.wait > 0 {
 			fmt.Fprintf(a.stderr, "sniffws: waiting for %d client(s) before reading input\n", c.wait)
 			if err := srv.WaitClients(ctx, c.wait); err != nil {
@@ -231,7 +233,7 @@ func (a *app) runFrames(ctx context.Context) error {
 		}()
 	}
 
-	dec := decode.New(decode.Options{OnBug: func(n uint64, msg string) {
+	dec := decode.New(decode.Options{MaxFlows: c.maxFlows, FlowIdle: c.flowIdle, OnBug: func(n uint64, msg string) {
 		fmt.Fprintf(a.stderr, "sniffws: frame %d: dissector failure (please report): %s\n", n, msg)
 	}})
 	var (

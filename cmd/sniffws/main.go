@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"sniffws/decode"
 )
 
 // config is the parsed command line.
@@ -41,6 +43,8 @@ type config struct {
 	queueKiB  int
 	stdinSep  string
 	stdinStop string
+	maxFlows  int
+	flowIdle  time.Duration
 }
 
 // mode is what produces the messages.
@@ -109,6 +113,8 @@ func newFlagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.queueKiB, "queue", 4096, "per-client send queue in `KiB`; a client that overflows it is cut off")
 	fs.StringVar(&c.stdinSep, "stdin-sep", ",", "-stdin: field `SEPARATOR`")
 	fs.StringVar(&c.stdinStop, "stdin-stop", "q", "-stdin: a line that is exactly `WORD` ends input")
+	fs.IntVar(&c.maxFlows, "max-flows", decode.DefaultMaxFlows, "track at most `N` TCP/UDP conversations; the least recent is forgotten beyond")
+	fs.DurationVar(&c.flowIdle, "flow-idle", -1, "forget conversations idle this `LONG` in capture time (default 10m for -i, never for -r, as tshark)")
 	return fs
 }
 
@@ -190,6 +196,15 @@ func (c *config) validate() error {
 		if m == modeFile || m == modeStdin || m == modeHAR {
 			c.wait = 1
 		}
+	}
+	if c.flowIdle < 0 {
+		c.flowIdle = 0
+		if m == modeLive {
+			c.flowIdle = 10 * time.Minute
+		}
+	}
+	if c.maxFlows <= 0 {
+		return errors.New("-max-flows must be positive")
 	}
 	if c.queueKiB <= 0 {
 		return errors.New("-queue must be positive")
