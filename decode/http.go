@@ -621,6 +621,8 @@ func httpProcessHeader(p *packet, t tvb, offset int, line []byte, nameLen int, t
 	value := line[v:]
 	cvalue := cString(value)
 	switch httpHeaderKind(name) {
+	case hdrAuthorization:
+		httpAuthNTLMSSP(p, cvalue)
 	case hdrContentType:
 		end := 0
 		for end < len(value) && value[end] != ';' && !isCSpace(value[end]) {
@@ -676,6 +678,14 @@ func httpHeaderKind(name []byte) int {
 		if asciiEqualFold(name, "upgrade") {
 			return hdrUpgrade
 		}
+	case 13:
+		if asciiEqualFold(name, "authorization") {
+			return hdrAuthorization
+		}
+	case 18, 19:
+		if asciiEqualFold(name, "proxy-authenticate") || asciiEqualFold(name, "proxy-authorization") {
+			return hdrAuthorization
+		}
 	case 12:
 		if asciiEqualFold(name, "content-type") {
 			return hdrContentType
@@ -687,6 +697,9 @@ func httpHeaderKind(name []byte) int {
 	case 16:
 		if asciiEqualFold(name, "content-encoding") {
 			return hdrContentEncoding
+		}
+		if asciiEqualFold(name, "www-authenticate") {
+			return hdrAuthorization
 		}
 	case 17:
 		if asciiEqualFold(name, "transfer-encoding") {

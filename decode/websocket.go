@@ -12,6 +12,8 @@ const wsMaxPrefix = 64
 // wsConv is the per-conversation WebSocket state.
 type wsConv struct {
 	deflate bool
+	// subprotocol is the Sec-WebSocket-Protocol the server accepted.
+	subprotocol string
 	// A fragmented message being collected: its first opcode, first
 	// bytes and length so far.
 	fragOpcode uint8
@@ -69,6 +71,7 @@ func newWSConv(p *packet) func() *wsConv {
 		wc := &wsConv{}
 		if p.conv != nil {
 			if hc, ok := p.conv.app["http"].(*httpConv); ok {
+				wc.subprotocol = hc.wsProtocol
 				wc.deflate = containsString(hc.wsExtensions, "permessage-deflate") ||
 					containsString(hc.wsExtensions, "x-webkit-deflate-frame")
 			}
@@ -152,6 +155,9 @@ func dissectWebSocketFrame(p *packet, t tvb) {
 	if opcode&8 != 0 {
 		return // control frames write nothing more
 	}
+	// A negotiated subprotocol with a dissector ("ws.protocol") takes
+	// every data frame; SIP (RFC 7118) is the one this package has.
+	subprotocol := wc.subprotocol == "sip" && !pmc
 	if !fin || opcode == 0 {
 		if opcode != 0 {
 			wc.fragActive, wc.fragOpcode = true, opcode
@@ -172,9 +178,16 @@ func dissectWebSocketFrame(p *packet, t tvb) {
 		if opcode == 0 {
 			return
 		}
+		if subprotocol {
+			return // the reassembled message goes to SIP; not kept here
+		}
 		if opcode == 1 && !pmc && wc.fragLen > 38 && len(wc.fragPrefix) >= 5 && asciiEqualFold(wc.fragPrefix[:5], "<?xml") {
 			dissectXML(p, t, "")
 		}
+		return
+	}
+	if subprotocol {
+		dissectSIPUDP(p, tvb{b: data, contained: int(payload), reported: int(payload)})
 		return
 	}
 	if opcode == 1 && !pmc {
