@@ -59,6 +59,16 @@ func (r *Record) AppendCSV(dst []byte) []byte {
 // appendFieldText copies a column as tshark's field output does: the few
 // control characters that survive dissection are written as C escapes.
 func appendFieldText(dst, s []byte) []byte {
+	clean := true
+	for _, c := range s {
+		if c < 0x20 {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return append(dst, s...)
+	}
 	for _, c := range s {
 		switch c {
 		case '\b':
