@@ -61,8 +61,13 @@ func dissectNTLMSSP(p *packet, t tvb) {
 		ty := t.le32(8)
 		p.appendInfoSep(", ", ntlmsspTypeName(ty))
 		switch ty {
+		case ntlmsspNegotiate:
+			ntlmsspNegotiateMsg(t, 12)
 		case ntlmsspChallenge:
+			unicode := t.has(20, 4) && t.le32(20)&ntlmsspNegotiateUnicode != 0
+			_, _, _ = ntlmsspString(t, 12, unicode)
 			flags := t.le32(20)
+			t.ensure(24, 8) // the server challenge
 			if p.conv != nil {
 				nc := appState(p.conv, "ntlmssp", func() *ntlmsspConv { return &ntlmsspConv{} })
 				nc.sawChallenge, nc.flags = true, flags
@@ -94,8 +99,8 @@ func ntlmsspAuthUser(p *packet, t tvb, offset int) {
 	}
 	offset = ntlmsspBlob(t, offset) // LM response
 	offset = ntlmsspBlob(t, offset) // NT response
-	domain, offset := ntlmsspString(t, offset, unicode)
-	user, _ := ntlmsspString(t, offset, unicode)
+	domain, offset, _ := ntlmsspString(t, offset, unicode)
+	user, _, _ := ntlmsspString(t, offset, unicode)
 	p.appendInfoSep(", ", "User: "+domain+"\\"+user)
 }
 
@@ -110,13 +115,32 @@ func ntlmsspBlob(t tvb, offset int) int {
 	return offset + 8
 }
 
-// ntlmsspString reads a length/offset string (UTF-16LE or ASCII).
-func ntlmsspString(t tvb, offset int, unicode bool) (string, int) {
+// ntlmsspNegotiateMsg follows dissect_ntlmssp_negotiate: flags, the
+// domain and workstation strings, and the version when there is room.
+func ntlmsspNegotiateMsg(t tvb, offset int) {
+	flags := t.le32(offset)
+	offset += 4
+	_, offset, dataStart := ntlmsspString(t, offset, false)
+	_, offset, itemStart := ntlmsspString(t, offset, false)
+	dataStart = min(dataStart, itemStart)
+	if offset < dataStart && flags&0x02000000 != 0 {
+		t.ensure(offset, 8) // the version
+	}
+}
+
+// ntlmsspString reads a length/offset string (UTF-16LE or ASCII); start
+// is where its data begins (the end of the blob when that is not after
+// the header).
+func ntlmsspString(t tvb, offset int, unicode bool) (s string, next, start int) {
 	length := int(int16(t.le16(offset)))
 	t.le16(offset + 2)
 	at := int(int32(t.le32(offset + 4)))
+	start = t.reported
+	if at > offset+8 {
+		start = at
+	}
 	if length == 0 {
-		return "", offset + 8
+		return "", offset + 8, start
 	}
 	if unicode && at&1 != 0 {
 		at++
@@ -125,13 +149,13 @@ func ntlmsspString(t tvb, offset int, unicode bool) (string, int) {
 		panic(excReported)
 	}
 	b := t.bytes(at, length)
-	var s []rune
+	var r []rune
 	if unicode {
 		for i := 0; i+1 < len(b); i += 2 {
 			u := rune(b[i]) | rune(b[i+1])<<8
 			if u >= 0xd800 && u < 0xdc00 && i+3 < len(b) {
 				if lo := rune(b[i+2]) | rune(b[i+3])<<8; lo >= 0xdc00 && lo < 0xe000 {
-					s = append(s, 0x10000+(u-0xd800)<<10+(lo-0xdc00))
+					r = append(r, 0x10000+(u-0xd800)<<10+(lo-0xdc00))
 					i += 2
 					continue
 				}
@@ -139,19 +163,19 @@ func ntlmsspString(t tvb, offset int, unicode bool) (string, int) {
 			if u >= 0xd800 && u < 0xe000 {
 				u = 0xfffd
 			}
-			s = append(s, u)
+			r = append(r, u)
 		}
 		if len(b)%2 == 1 {
-			s = append(s, 0xfffd)
+			r = append(r, 0xfffd)
 		}
 	} else {
 		for _, c := range b {
 			if c >= 0x80 {
-				s = append(s, 0xfffd)
+				r = append(r, 0xfffd)
 			} else {
-				s = append(s, rune(c))
+				r = append(r, rune(c))
 			}
 		}
 	}
-	return string(s), offset + 8
+	return string(r), offset + 8, start
 }
