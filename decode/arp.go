@@ -1,6 +1,6 @@
 package decode
 
-// ARP opcodes (packet-arp.c).
+// ARP opcodes and types (packet-arp.c).
 const (
 	arpRequest      = 1
 	arpReply        = 2
@@ -11,17 +11,31 @@ const (
 	drarpError      = 7
 	inarpRequest    = 8
 	inarpReply      = 9
-	arpNAK          = 10
+	atmarpNAK       = 10
+	arpMAPOSUnarp   = 23
+	arpExp1         = 24
+	arpExp2         = 25
 	arpHrdEthernet  = 1
+	arpHrdAX25      = 3
 	arpHrdIEEE802   = 6
+	arpHrdATM2225   = 19
 	arpProtoIPv4    = 0x0800
+	arpProtoAX25IP  = 0xcc
 	arpMaxAddrBytes = 36
 )
+
+// marsInfo is the Info text of the MARS opcodes (11-22), each followed
+// by " from HW at PROTO".
+var marsInfo = map[uint16]string{
+	11: "MARS request", 12: "MARS MULTI request", 13: "MARS MSERV request", 14: "MARS JOIN request",
+	15: "MARS LEAVE", 16: "MARS NAK", 17: "MARS UNSERV request", 18: "MARS SJOIN request",
+	19: "MARS SLEAVE", 20: "MARS grouplist request", 21: "MARS grouplist reply", 22: "MARS redirect map",
+}
 
 // arpTable remembers which MAC last used each IPv4 address, to flag
 // "duplicate use of IP detected" as tshark does by default. Bounded.
 type arpTable struct {
-	byIP map[[4]byte]arpEntry
+	byIP map[uint32]arpEntry
 }
 
 type arpEntry struct {
@@ -31,126 +45,169 @@ type arpEntry struct {
 
 const maxARPEntries = 1 << 16
 
-func (a *arpTable) init() { a.byIP = make(map[[4]byte]arpEntry) }
+func (a *arpTable) init() { a.byIP = make(map[uint32]arpEntry) }
 
-// check looks ip up: it returns true when ip was seen with another MAC.
-// Otherwise it records (refreshes) the pair.
-func (a *arpTable) check(ip [4]byte, mac [6]byte, frame uint64) bool {
-	if e, ok := a.byIP[ip]; ok {
-		if e.mac != mac {
-			return true
+// check is check_for_duplicate_addresses: it reports whether ip is known
+// with another MAC from an earlier frame; a known pair is refreshed, a
+// new one recorded, a conflicting one left as it was.
+func (a *arpTable) check(ip uint32, mac []byte, frame uint64) bool {
+	var m [6]byte
+	copy(m[:], mac)
+	e, ok := a.byIP[ip]
+	if !ok {
+		if len(a.byIP) >= maxARPEntries {
+			a.byIP = make(map[uint32]arpEntry)
 		}
-		a.byIP[ip] = arpEntry{mac: mac, frame: frame}
+		a.byIP[ip] = arpEntry{mac: m, frame: frame}
 		return false
 	}
-	if len(a.byIP) >= maxARPEntries {
-		a.byIP = make(map[[4]byte]arpEntry)
+	if frame <= e.frame {
+		return false
 	}
-	a.byIP[ip] = arpEntry{mac: mac, frame: frame}
-	return false
+	if e.mac == m {
+		a.byIP[ip] = arpEntry{mac: m, frame: frame}
+		return false
+	}
+	return true
 }
 
-// dissectARP is ARP/RARP over Ethernet types 0x0806/0x8035 (packet-arp.c).
-func dissectARP(p *packet, t tvb, reverse bool) {
+// dissectARP is ARP and RARP (Ethernet types 0x0806 and 0x8035 share it,
+// as in packet-arp.c): the opcode alone decides the Protocol column.
+func dissectARP(p *packet, t tvb) {
+	p.setProto("ARP")
+	p.clearInfo()
 	hrd := t.u16(0)
+	if hrd == arpHrdATM2225 || hrd == arpHrdAX25 {
+		return // dissected by the ATMARP and AX.25 variants, not in sniffws
+	}
 	pro := t.u16(2)
 	hln := int(t.u8(4))
 	pln := int(t.u8(5))
 	op := t.u16(6)
-	tot := 8 + 2*hln + 2*pln
-	t.ensure(0, tot)
-	if t.reported > tot {
-		t = t.setLength(tot)
-	}
-	spa, tpa := 8+hln, 8+2*hln+pln
-	sha, tha := 8, 8+hln+pln
+	t = t.setLength(8 + 2*hln + 2*pln)
 
 	switch op {
-	case arpRequest, arpReply:
-		if reverse {
-			p.setProto("RARP")
-		} else {
-			p.setProto("ARP")
-		}
 	case rarpRequest, rarpReply:
 		p.setProto("RARP")
 	case drarpRequest, drarpReply, drarpError:
 		p.setProto("DRARP")
 	case inarpRequest, inarpReply:
 		p.setProto("Inverse ARP")
-	case arpNAK:
-		p.setProto("ARP")
-	default:
-		p.setProto("ARP")
+	case 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22:
+		p.setProto("MARS")
+	case arpMAPOSUnarp:
+		p.setProto("MAPOS")
 	}
 
-	isIPv4 := pro == arpProtoIPv4 && pln == 4
+	sha := 8
+	spa := sha + hln
+	tha := spa + pln
+	tpa := tha + hln
 	isEther := (hrd == arpHrdEthernet || hrd == arpHrdIEEE802) && hln == 6
-	proto := func(off int) string { return arpProtoText(t, off, pln, isIPv4) }
-	hw := func(off int) string { return arpHardwareText(t, off, hln, isEther) }
+	isIPv4 := (pro == arpProtoIPv4 || pro == arpProtoAX25IP) && pln == 4
 
+	duplicate := false
+	var duplicateIP uint32
+	if (op == arpRequest || op == arpReply) && isEther && isIPv4 {
+		arp := &p.d.state.arp
+		ip, mac := t.u32(spa), t.bytes(sha, 6)
+		if mac[0]&1 == 0 && !isZero(mac) && ip != 0 {
+			if duplicate = arp.check(ip, mac, p.num); duplicate {
+				duplicateIP = ip
+			}
+		}
+		ip, mac = t.u32(tpa), t.bytes(tha, 6)
+		if mac[0]&1 == 0 && !isZero(mac) && ip != 0 && op != arpRequest && duplicateIP != ip {
+			if duplicate = arp.check(ip, mac, p.num); duplicate {
+				duplicateIP = ip
+			}
+		}
+	}
+
+	gratuitous, announcement, probe := false, false, false
+	if op == arpRequest || op == arpReply {
+		target := t.bytes(tpa, pln)
+		// tvb_memeql finds no zero-length match.
+		if pln > 0 && t.has(spa, pln) && string(t.bytes(spa, pln)) == string(target) {
+			gratuitous = true
+			announcement = op == arpRequest && t.has(tha, 6) && isZero(t.bytes(tha, 6))
+		} else if op == arpRequest && t.has(tha, 6) && isZero(t.bytes(tha, 6)) && t.u32(spa) == 0 {
+			probe = true
+		}
+	}
+	hw := func(off int) string { return arpHardwareText(t, off, hln, isEther) }
+	proto := func(off int) string { return arpProtoText(t, off, pln, pro) }
 	var info string
 	switch op {
 	case arpRequest:
 		switch {
-		case isIPv4 && t.u32(spa) == t.u32(tpa):
-			if isEther && isZero(t.bytes(tha, 6)) {
-				info = "ARP Announcement for " + proto(tpa)
-			} else {
-				info = "Gratuitous ARP for " + proto(tpa) + " (Request)"
-			}
-		case isIPv4 && isEther && isZero(t.bytes(tha, 6)) && t.u32(spa) == 0:
+		case gratuitous && announcement:
+			info = "ARP Announcement for " + proto(tpa)
+		case gratuitous:
+			info = "Gratuitous ARP for " + proto(tpa) + " (Request)"
+		case probe:
 			info = "Who has " + proto(tpa) + "? (ARP Probe)"
 		default:
-			info = "Who has " + proto(tpa) + "? Tell " + proto(spa)
+			target := proto(tpa)
+			info = "Who has " + target + "? Tell " + proto(spa)
 		}
 	case arpReply:
-		if isIPv4 && t.u32(spa) == t.u32(tpa) {
+		if gratuitous {
 			info = "Gratuitous ARP for " + proto(spa) + " (Reply)"
 		} else {
-			info = proto(spa) + " is at " + hw(sha)
+			addr := proto(spa)
+			info = addr + " is at " + hw(sha)
 		}
 	case rarpRequest, inarpRequest, drarpRequest:
-		info = "Who is " + hw(tha) + "? Tell " + hw(sha)
+		who := hw(tha)
+		info = "Who is " + who + "? Tell " + hw(sha)
 	case rarpReply, drarpReply:
-		info = hw(tha) + " is at " + proto(tpa)
-	case inarpReply:
-		info = hw(sha) + " is at " + proto(spa)
+		who := hw(tha)
+		info = who + " is at " + proto(tpa)
 	case drarpError:
 		info = "DRARP Error"
-	case arpNAK:
+	case inarpReply:
+		who := hw(sha)
+		info = who + " is at " + proto(spa)
+	case atmarpNAK:
 		info = "ARP NAK"
+	case arpMAPOSUnarp:
+		who := hw(sha)
+		info = "MAPOS UNARP request from " + who + " at " + proto(spa)
+	case arpExp1, arpExp2:
+		info = "Experimental " + string(rune('1'+op-arpExp1)) + " ( opcode " + itoa(int(op)) + " )"
+	case 0, 65535:
+		info = "Reserved opcode " + itoa(int(op))
 	default:
-		info = "Unknown ARP opcode 0x" + string(appendHex(nil, uint64(op), 4))
+		if s, ok := marsInfo[op]; ok {
+			who := hw(sha)
+			info = s + " from " + who + " at " + proto(spa)
+		} else {
+			info = "Unknown ARP opcode 0x" + string(appendHex(nil, uint64(op), 4))
+		}
 	}
 	p.setInfo(info)
-
-	// Duplicate address detection, for request/reply of IPv4 over Ethernet.
-	if (op == arpRequest || op == arpReply) && isIPv4 && isEther && p.dlSrc.typ == addrEther {
-		var dup [4]byte
-		flagged := false
-		var smac, tmac [6]byte
-		var sip, tip [4]byte
-		copy(smac[:], t.bytes(sha, 6))
-		copy(tmac[:], t.bytes(tha, 6))
-		copy(sip[:], t.bytes(spa, 4))
-		copy(tip[:], t.bytes(tpa, 4))
-		if isUnicastMAC(smac) && sip != [4]byte{} {
-			if p.d.state.arp.check(sip, smac, p.num) {
-				dup, flagged = sip, true
-			}
-		}
-		if op == arpReply && isUnicastMAC(tmac) && tip != [4]byte{} && !(flagged && tip == dup) {
-			flagged = false
-			if p.d.state.arp.check(tip, tmac, p.num) {
-				dup, flagged = tip, true
-			}
-		}
-		if flagged {
-			p.appendInfo(" (duplicate use of " + string(appendIPv4(nil, dup[:])) + " detected!)")
-		}
+	// The address fields of the tree.
+	if hln != 0 {
+		t.ensure(sha, hln)
+	}
+	if pln != 0 {
+		t.ensure(spa, pln)
+	}
+	if hln != 0 {
+		t.ensure(tha, hln)
+	}
+	if pln != 0 {
+		t.ensure(tpa, pln)
+	}
+	if duplicate {
+		var b [4]byte
+		b[0], b[1], b[2], b[3] = byte(duplicateIP>>24), byte(duplicateIP>>16), byte(duplicateIP>>8), byte(duplicateIP)
+		p.appendInfo(" (duplicate use of " + string(appendIPv4(nil, b[:])) + " detected!)")
 	}
 }
+
+func itoa(v int) string { return string(appendUintBytes(nil, uint64(v))) }
 
 func isZero(b []byte) bool {
 	for _, c := range b {
@@ -161,18 +218,23 @@ func isZero(b []byte) bool {
 	return true
 }
 
-func isUnicastMAC(m [6]byte) bool {
-	return m[0]&1 == 0 && m != [6]byte{}
-}
-
-func arpProtoText(t tvb, off, n int, isIPv4 bool) string {
-	if isIPv4 {
-		return string(appendIPv4(nil, t.bytes(off, 4)))
+// arpProtoText is tvb_arpproaddr_to_str.
+func arpProtoText(t tvb, off, n int, pro uint16) string {
+	b := t.bytes(off, n)
+	if n == 0 {
+		return "<No address>"
 	}
-	return arpHexText(t.bytes(off, n))
+	if (pro == arpProtoIPv4 || pro == arpProtoAX25IP) && n == 4 {
+		return string(appendIPv4(nil, b))
+	}
+	return arpHexText(b)
 }
 
+// arpHardwareText is tvb_arphrdaddr_to_str.
 func arpHardwareText(t tvb, off, n int, isEther bool) string {
+	if n == 0 {
+		return "<No address>"
+	}
 	if isEther {
 		return string(appendMAC(nil, t.bytes(off, 6)))
 	}
@@ -180,16 +242,10 @@ func arpHardwareText(t tvb, off, n int, isEther bool) string {
 }
 
 // arpHexText prints an address of unusual length as hex, at most 36 bytes
-// followed by an ellipsis (tvb_bytes_to_str).
+// followed by an ellipsis (bytes_to_str).
 func arpHexText(b []byte) string {
-	if len(b) == 0 {
-		return "<No address>"
-	}
 	var out []byte
-	n := len(b)
-	if n > arpMaxAddrBytes {
-		n = arpMaxAddrBytes
-	}
+	n := min(len(b), arpMaxAddrBytes)
 	for _, c := range b[:n] {
 		out = append(out, hexDigits[c>>4], hexDigits[c&0xf])
 	}

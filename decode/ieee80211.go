@@ -92,6 +92,8 @@ const (
 	wlanRoleTA
 	wlanRoleBSSID
 	wlanRoleSA
+	// wlanRoleNA marks the fixed text "N/A" (naAddress), no MAC.
+	wlanRoleNA
 )
 
 // wlanRoleAddress is an address shown as "Name (aa:bb:cc:dd:ee:ff) (RA)",
@@ -103,8 +105,12 @@ func wlanRoleAddress(mac []byte, role int) address {
 	return a
 }
 
-// appendRoleAddress prints an addrText address made by wlanRoleAddress.
+// appendRoleAddress prints an addrText address: one made by
+// wlanRoleAddress, or naAddress.
 func (d *Decoder) appendRoleAddress(dst []byte, a address) []byte {
+	if a.b[6] == wlanRoleNA {
+		return append(dst, "N/A"...)
+	}
 	dst = d.names.appendEther(dst, a.mac())
 	dst = append(dst, " ("...)
 	dst = appendMAC(dst, a.b[:6])

@@ -113,6 +113,7 @@ var ipProtoNames = [256]string{
 	111: "IPX IN IP",
 	112: "VRRP",
 	113: "PGM",
+	114: "any 0-hop protocol",
 	115: "Layer 2 Tunneling",
 	116: "DDX",
 	117: "IATP",
@@ -146,10 +147,14 @@ var ipProtoNames = [256]string{
 	224: "Novell NCS Heartbeat",
 }
 
-// ipProtoName is ipprotostr: the name, or "Unknown".
+// ipProtoName is ipprotostr: the name, "Unassigned" for the numbers
+// Wireshark's table lists as such (144-223 but 173), or "Unknown".
 func ipProtoName(n uint8) string {
 	if s := ipProtoNames[n]; s != "" {
 		return s
+	}
+	if n >= 144 && n <= 223 {
+		return "Unassigned"
 	}
 	return "Unknown"
 }

@@ -30,7 +30,8 @@ type ipHeader struct {
 	src, dst address
 }
 
-// dissectIPv4 is packet-ip.c's dissect_ip_v4.
+// dissectIPv4 is packet-ip.c's dissect_ip_v4, with reassembly of
+// fragments (and no header checksum check, tshark's default).
 func dissectIPv4(p *packet, t tvb) {
 	p.setProto("IPv4")
 	p.clearInfo()
@@ -47,17 +48,17 @@ func dissectIPv4(p *packet, t tvb) {
 		p.setInfo("Bogus IP header length (" + strconv.Itoa(hlen) + ", must be at least 20)")
 		return
 	}
+	t.ensure(1, 1)
 	ipLen := int(t.u16(2))
 	if ipLen < hlen {
-		if ipLen == 0 {
-			// TCP segmentation offload: the frame's length stands in.
-			ipLen = t.reported
-		} else {
+		if ipLen != 0 {
 			p.setInfo("Bogus IP length (" + strconv.Itoa(ipLen) + ", less than header length " + strconv.Itoa(hlen) + ")")
 			return
 		}
-	} else if ipLen <= t.reported {
-		t = t.setLength(ipLen)
+		// TCP segmentation offload: the frame's length stands in.
+		ipLen = t.reported
+	} else {
+		t = t.setActualLength(ipLen)
 	}
 	id := t.u16(4)
 	off := t.u16(6)
@@ -65,49 +66,60 @@ func dissectIPv4(p *packet, t tvb) {
 	proto := t.u8(9)
 	t.ensure(10, 2)
 	src := ipv4Addr(t.bytes(12, 4))
+	p.netSrc, p.src = src, src
 	dstOff := 0
 	if hlen > 20 {
 		dstOff = ipv4SourceRouteDst(t, hlen)
 	}
 	dst := ipv4Addr(t.bytes(16+dstOff, 4))
-	p.netSrc, p.netDst = src, dst
-	p.setSrcDst(src, dst)
+	p.netDst, p.dst = dst, dst
 	if hlen > 20 {
-		t.ensure(20, hlen-20)
+		t.ensure(20, hlen-20) // the options' subtree
 	}
 	p.ipTTL, p.ipProto = ttl, proto
 	hdr := ipHeader{version: 4, ttl: ttl, proto: proto, id: uint32(id), src: src, dst: dst}
 
 	const mf, offMask = 0x2000, 0x1fff
+	fragOff := int(off&offMask) * 8
 	// Restored only on a normal return: an exception must still see the
 	// flag, as in Wireshark.
 	saveFragmented := p.fragmented
-
 	var next tvb
-	haveNext := true
-	if off&(mf|offMask) != 0 && ipLen > hlen && t.has(hlen, ipLen-hlen) {
-		next, haveNext = p.d.state.ipFrags.add(p, hdr, t.bytes(hlen, ipLen-hlen), int(off&offMask)*8, off&mf != 0)
-	} else if off&offMask != 0 {
-		haveNext = false
-	} else {
-		next = t.sub(hlen)
+	haveNext, showInfo := false, true
+	switch {
+	case off&(mf|offMask) != 0 && ipLen > hlen && t.has(hlen, ipLen-hlen):
+		var illegal bool
+		next, haveNext, illegal = p.d.state.ipFrags.add(p, hdr, t.bytes(hlen, ipLen-hlen), fragOff, off&mf != 0)
+		if haveNext {
+			p.fragmented = false
+			if illegal {
+				p.setInfo("[Illegal IPv4 fragments]")
+				showInfo = false
+			}
+		}
+	case off&offMask != 0:
+	default:
+		next, haveNext = t.sub(hlen), true
 		p.fragmented = off&mf != 0
 	}
 	if !haveNext {
-		p.setInfo("Fragmented IP protocol (proto=")
-		p.appendInfo(ipProtoName(proto))
-		p.appendInfo(" ")
-		p.appendInfoUint(uint64(proto))
-		p.appendInfo(", off=")
-		p.appendInfoUint(uint64(off&offMask) * 8)
-		p.appendInfo(", ID=")
-		p.appendInfoHex16(id)
-		p.appendInfo(")")
+		if !p.readOnly {
+			p.info.set("Fragmented IP protocol (proto=")
+			p.info.appendStr(ipProtoName(proto))
+			p.info.appendStr(" ")
+			p.info.appendUint(uint64(proto))
+			p.info.appendStr(", off=")
+			p.info.appendUint(uint64(fragOff))
+			p.info.appendStr(", ID=")
+			p.info.buf = appendHex(p.info.buf, uint64(id), 4)
+			p.info.appendStr(")")
+		}
+		t.sub(hlen) // shown as data
 		p.fragmented = saveFragmented
 		return
 	}
 	if next.reported > 0 {
-		if !dispatchIPProto(p, next, hdr) {
+		if !dispatchIPProto(p, next, hdr) && showInfo {
 			p.setInfo(ipProtoName(proto) + " (" + strconv.Itoa(int(proto)) + ")")
 		}
 	}
@@ -170,7 +182,7 @@ func dispatchIPProto(p *packet, t tvb, ip ipHeader) bool {
 	case ipProtoIPIP:
 		dissectIPv4(p, t)
 	case ipProtoIPv6:
-		dissectIPv6(p, t)
+		return dissectIPv6(p, t)
 	default:
 		if fn, ok := extraIPProtos[ip.proto]; ok {
 			return fn(p, t, ip)

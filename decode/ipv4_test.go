@@ -47,6 +47,12 @@ func testIPv4Frag(proto uint8, src, dst string, ttl uint8, id, flagsOff uint16, 
 	return append(h, payload...)
 }
 
+// testIPv4Addr is an address's four bytes.
+func testIPv4Addr(s string) []byte {
+	a := netip.MustParseAddr(s).As4()
+	return a[:]
+}
+
 // testEther wraps payload in an Ethernet II header between two fixed
 // locally administered addresses.
 func testEther(etype uint16, payload []byte) []byte {
@@ -63,7 +69,7 @@ func TestIPv4(t *testing.T) {
 		{
 			name:  "unknown protocol",
 			frame: testIPv4(200, "10.0.0.1", "10.0.0.2", 64, []byte{1, 2, 3, 4}),
-			want:  testRow{"10.0.0.1", "10.0.0.2", "IPv4", "Unknown (200)"},
+			want:  testRow{"10.0.0.1", "10.0.0.2", "IPv4", "Unassigned (200)"},
 		},
 		{
 			name:  "bogus version",
