@@ -1,6 +1,9 @@
 package decode
 
-import "bytes"
+import (
+	"bytes"
+	"sync"
+)
 
 // HTTP/1.x over TCP (and SSDP over UDP), as packet-http.c writes its
 // columns. The shape of tshark's output comes from how the dissector is
@@ -444,6 +447,12 @@ func httpUpgradeDissector(upgrade []byte) appDissector {
 	return nil
 }
 
+// bodyBuffers holds buffers for decompressed bodies, which live only
+// while their media dissector runs; maxKeptBodyBuffer caps what is kept.
+var bodyBuffers sync.Pool
+
+const maxKeptBodyBuffer = 1 << 20
+
 // httpBody dissects the entity body and returns how many bytes of the
 // message it took (the chunked encoding may end before the data does).
 func httpBody(p *packet, body tvb, hdr *httpHeaders, datalen int) int {
@@ -464,7 +473,15 @@ func httpBody(p *packet, body tvb, hdr *httpHeaders, datalen int) int {
 		ok := false
 		if asciiEqualFold(hdr.contentEncoding, "gzip") || asciiEqualFold(hdr.contentEncoding, "deflate") ||
 			asciiEqualFold(hdr.contentEncoding, "x-gzip") || asciiEqualFold(hdr.contentEncoding, "x-deflate") {
-			out, ok = zlibUncompress(body.b)
+			buf, _ := bodyBuffers.Get().(*[]byte)
+			if buf == nil {
+				buf = new([]byte)
+			}
+			defer bodyBuffers.Put(buf)
+			out, ok = zlibUncompressTo((*buf)[:0], body.b)
+			if cap(out) <= maxKeptBodyBuffer {
+				*buf = out[:0]
+			}
 		}
 		if !ok {
 			return datalen // shown as data

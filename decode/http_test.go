@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"compress/zlib"
+	"encoding/binary"
+	"os"
 	"testing"
 	"time"
 )
@@ -436,4 +438,45 @@ func FuzzHTTPStream(f *testing.F) {
 		feed(true, thFIN|thACK, nil)
 		feed(false, thFIN|thACK, nil)
 	})
+}
+
+// BenchmarkHTTPCapture decodes the HTTP captures of testdata/http, to
+// watch the allocations of the HTTP path.
+func BenchmarkHTTPCapture(b *testing.B) {
+	var frames []Frame
+	for _, name := range []string{"keepalive", "chunked", "pipeline", "post100", "websocket"} {
+		frames = append(frames, readTestCapture(b, "../testdata/http/"+name+".pcap")...)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		d := New(Options{})
+		var rec Record
+		for i := range frames {
+			d.Decode(&frames[i], &rec)
+		}
+	}
+}
+
+// readTestCapture reads a little-endian microsecond pcap file.
+func readTestCapture(b *testing.B, path string) []Frame {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var frames []Frame
+	for off := 24; off+16 <= len(data); {
+		sec := binary.LittleEndian.Uint32(data[off:])
+		usec := binary.LittleEndian.Uint32(data[off+4:])
+		incl := int(binary.LittleEndian.Uint32(data[off+8:]))
+		orig := int(binary.LittleEndian.Uint32(data[off+12:]))
+		off += 16
+		if off+incl > len(data) {
+			break
+		}
+		frames = append(frames, Frame{Data: data[off : off+incl], WireLen: orig,
+			Timestamp: time.Unix(int64(sec), int64(usec)*1000), TimeDigits: 6, LinkType: LinkEthernet})
+		off += incl
+	}
+	return frames
 }

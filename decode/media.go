@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"io"
+	"sync"
 )
 
 // Entity bodies by media type, as Wireshark's "media_type" dissector
@@ -398,6 +399,11 @@ const (
 // ignored) or raw deflate data. Data that stops early gives what could be
 // decompressed; false when nothing could.
 func zlibUncompress(b []byte) ([]byte, bool) {
+	return zlibUncompressTo(nil, b)
+}
+
+// zlibUncompressTo is zlibUncompress appending to dst.
+func zlibUncompressTo(dst, b []byte) ([]byte, bool) {
 	if len(b) < 2 {
 		return nil, false
 	}
@@ -406,7 +412,7 @@ func zlibUncompress(b []byte) ([]byte, bool) {
 		if flg&0x20 != 0 {
 			return nil, false // a preset dictionary is needed
 		}
-		return inflateRaw(b[2:], len(b))
+		return inflateRaw(dst, b[2:], len(b))
 	}
 	data := b
 	if cmf == 0x1f && flg == 0x8b {
@@ -440,27 +446,38 @@ func zlibUncompress(b []byte) ([]byte, bool) {
 		}
 		data = b[c:]
 	}
-	return inflateRaw(data, len(b))
+	return inflateRaw(dst, data, len(b))
 }
 
+// inflaters keeps flate readers (each holds a 32 KiB window) for reuse.
+var inflaters sync.Pool
+
 // inflateRaw decompresses a raw deflate stream as zlib's inflate with
-// Z_SYNC_FLUSH passes would.
-func inflateRaw(data []byte, inLen int) ([]byte, bool) {
+// Z_SYNC_FLUSH passes would, appending to dst.
+func inflateRaw(dst, data []byte, inLen int) ([]byte, bool) {
 	bufsiz := min(max(inLen*2, zlibMinBuf), zlibMaxBuf)
-	r := flate.NewReader(bytes.NewReader(data))
-	defer r.Close()
-	var out bytes.Buffer
-	_, err := io.Copy(&out, io.LimitReader(r, maxUncompressed))
+	src := bytes.NewReader(data)
+	r, _ := inflaters.Get().(io.ReadCloser)
+	if r == nil {
+		r = flate.NewReader(src)
+	} else if r.(flate.Resetter).Reset(src, nil) != nil {
+		r = flate.NewReader(src)
+	}
+	defer inflaters.Put(r)
+	out := bytes.NewBuffer(dst)
+	start := len(dst)
+	_, err := io.Copy(out, io.LimitReader(r, maxUncompressed))
+	n := out.Len() - start
 	switch err {
 	case nil:
 		return out.Bytes(), true
 	case io.ErrUnexpectedEOF:
-		return out.Bytes(), out.Len() > 0
+		return out.Bytes(), n > 0
 	}
 	// Corrupt data: only the passes that filled a whole buffer survive.
-	keep := out.Len() / bufsiz * bufsiz
+	keep := n / bufsiz * bufsiz
 	if keep == 0 {
-		return nil, false
+		return dst, false
 	}
-	return out.Bytes()[:keep], true
+	return out.Bytes()[:start+keep], true
 }
