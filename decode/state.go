@@ -8,6 +8,8 @@ type decoderState struct {
 	icmp    icmpEchoTable
 	// expect holds conversations announced by FTP (expect.go).
 	expect expectTable
+	// quic tracks QUIC connections by connection ID (quic.go).
+	quic quicTable
 	// wlanFrags reassembles fragmented 802.11 frames (ieee80211.go).
 	wlanFrags wlanFragTable
 }
