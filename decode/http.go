@@ -404,7 +404,7 @@ func dissectHTTPMessage(p *packet, t tvb, offset int, hc *httpConv, tag string, 
 
 	if datalen > 0 {
 		body := t.subCap(offset, datalen, reportedDatalen)
-		datalen = httpBody(p, body, &hdr, datalen)
+		datalen = httpBody(p, body, &hdr, datalen, typ)
 		offset += datalen
 	}
 
@@ -455,7 +455,7 @@ const maxKeptBodyBuffer = 1 << 20
 
 // httpBody dissects the entity body and returns how many bytes of the
 // message it took (the chunked encoding may end before the data does).
-func httpBody(p *packet, body tvb, hdr *httpHeaders, datalen int) int {
+func httpBody(p *packet, body tvb, hdr *httpHeaders, datalen int, typ httpType) int {
 	if hdr.chunked {
 		dechunked, consumed := httpDechunk(body)
 		if consumed == 0 {
@@ -495,7 +495,7 @@ func httpBody(p *packet, body tvb, hdr *httpHeaders, datalen int) int {
 	if hdr.haveContentType {
 		ct = string(hdr.contentType)
 	}
-	dissectMediaBody(p, body, ct, hdr.haveContentType, hdr.params, true)
+	dissectMediaBody(p, body, ct, hdr.haveContentType, hdr.params, true, typ)
 	return datalen
 }
 

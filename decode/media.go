@@ -17,6 +17,8 @@ import (
 type mediaInfo struct {
 	match  string
 	params []byte
+	// httpType is the kind of HTTP message the body belongs to.
+	httpType httpType
 }
 
 // mediaDissector dissects a body; 0 means it rejected it.
@@ -163,14 +165,17 @@ func lookupMediaType(ty string) mediaDissector {
 // dissectMediaBody is what HTTP (and multipart) do with a body: the media
 // type's dissector, then the body heuristics, then the generic media
 // dissector (" (type)") when there was a Content-Type at all.
-func dissectMediaBody(p *packet, body tvb, ct string, haveCT bool, params []byte, http bool) {
-	mi := mediaInfo{match: ct, params: params}
+func dissectMediaBody(p *packet, body tvb, ct string, haveCT bool, params []byte, http bool, typ httpType) {
+	mi := mediaInfo{match: ct, params: params, httpType: typ}
 	var fn mediaDissector
 	if haveCT {
 		fn = lookupMediaType(ct)
 		if fn == nil && len(ct) >= 10 && ct[:10] == "multipart/" {
 			fn = dissectMultipart
 		}
+	}
+	if fn == nil && http && p.matchPort == 631 {
+		fn = dissectIPP // "http.port": IPP asked HTTP for its port
 	}
 	if fn != nil && fn(p, body, &mi) != 0 {
 		return

@@ -185,7 +185,7 @@ func multipartBodyPart(p *packet, t tvb, outer *mediaInfo, m *multipartInfo, sta
 			}
 		}
 		ct := string(contentType)
-		mi := mediaInfo{match: ct, params: params}
+		mi := mediaInfo{match: ct, params: params, httpType: outer.httpType}
 		if fn := lookupMediaType(ct); fn == nil || fn(p, body, &mi) == 0 {
 			dissectDefaultMedia(p, body, &mi)
 		}
