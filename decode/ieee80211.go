@@ -158,12 +158,14 @@ func dissectIEEE80211(p *packet, t tvb, radio wlanRadio) {
 	}
 	p.setInfo(name)
 	flags := wlanFlags(fcf)
-	flagText := []byte("opmPRMFTC")
+	var flagText [9]byte
 	for i := 0; i < 8; i++ {
+		flagText[i] = "opmPRMFTC"[i]
 		if flags&(0x80>>i) == 0 {
 			flagText[i] = '.'
 		}
 	}
+	flagText[8] = 'C'
 
 	// Header length, as the dissector computes it before reading addresses.
 	hdrLen := 4
@@ -243,8 +245,7 @@ func dissectIEEE80211(p *packet, t tvb, radio wlanRadio) {
 		p.setSrcDst(p.dlSrc, p.dlDst)
 		t.ensure(16, 6)
 		seqControl = int(t.le16(22))
-		p.appendInfo(", SN=" + strconv.Itoa(seqControl>>4))
-		p.appendInfo(", FN=" + strconv.Itoa(seqControl&0xf))
+		p.wlanAppendSequence(seqControl)
 	case wlanControl:
 		wlanControlAddresses(p, t, key)
 	case wlanData:
@@ -279,7 +280,7 @@ func dissectIEEE80211(p *packet, t tvb, radio wlanRadio) {
 		}
 		t.ensure(10, 6)
 		seqControl = int(t.le16(22))
-		p.appendInfo(", SN=" + strconv.Itoa(seqControl>>4) + ", FN=" + strconv.Itoa(seqControl&0xf))
+		p.wlanAppendSequence(seqControl)
 	case wlanExtension:
 		switch key {
 		case 0x30: // DMG beacon
@@ -302,9 +303,11 @@ func dissectIEEE80211(p *packet, t tvb, radio wlanRadio) {
 			capLen -= 4
 			repLen -= 4
 		}
-		p.appendInfo(", Flags=" + string(flagText))
+		p.appendInfo(", Flags=")
+		p.appendInfoBytes(flagText[:])
 	} else {
-		p.appendInfo(", Flags=" + string(flagText[:8]))
+		p.appendInfo(", Flags=")
+		p.appendInfoBytes(flagText[:8])
 	}
 
 	switch ftype {
@@ -355,6 +358,14 @@ func dissectIEEE80211(p *packet, t tvb, radio wlanRadio) {
 		}
 		wlanDataPayload(p, body, seqControl)
 	}
+}
+
+// wlanAppendSequence appends ", SN=n, FN=n" from the sequence control.
+func (p *packet) wlanAppendSequence(seqControl int) {
+	p.appendInfo(", SN=")
+	p.appendInfoUint(uint64(seqControl >> 4))
+	p.appendInfo(", FN=")
+	p.appendInfoUint(uint64(seqControl & 0xf))
 }
 
 // wlanMeshControlLength guesses whether a mesh control field follows the
