@@ -14,6 +14,7 @@ var dtlsAssociations = map[uint16]bool{853: true, 2221: true, 5684: true, 5868: 
 const (
 	dtlsMaxMessages     = 64
 	dtlsMaxMessageBytes = 1 << 24
+	dtlsMaxFragments    = 1024
 )
 
 func init() {
@@ -334,7 +335,7 @@ func (st *dtlsState) addFragment(p *packet, seq uint16, fragOffset int, frag []b
 		}
 		st.messages[dir] = append(list, m)
 	}
-	if m.bytes+len(frag) <= dtlsMaxMessageBytes {
+	if m.bytes+len(frag) <= dtlsMaxMessageBytes && len(m.pieces) < dtlsMaxFragments {
 		i := sort.Search(len(m.pieces), func(i int) bool { return m.pieces[i].off >= uint32(fragOffset) })
 		m.pieces = append(m.pieces, reasmPiece{})
 		copy(m.pieces[i+1:], m.pieces[i:])

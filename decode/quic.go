@@ -36,6 +36,7 @@ const (
 	quicMaxConnections  = 4096
 	quicMaxCIDsPerSide  = 16
 	quicMaxCryptoBuffer = 1 << 16
+	quicMaxCryptoPieces = 64
 )
 
 // quicDraftVersion is quic_draft_version: the IETF draft a version follows
@@ -142,6 +143,8 @@ type quicConn struct {
 	serverCIDs        quicCIDList
 
 	haveInitialKeys bool
+	keysDCID        quicCID // the keys below derive from this DCID
+	keysVersion     uint32  // and this version
 	clientInitial   quicKeys
 	serverInitial   quicKeys
 
@@ -311,9 +314,17 @@ func (q *quicTable) updateInitial(conn *quicConn, scid, dcid quicCID) {
 		conn.clientDCIDInitial = dcid
 		q.initial[dcid] = conn
 		conn.clientDCIDSet = true
-		conn.clientInitial, conn.serverInitial = quicInitialKeys(dcid.bytes(), conn.version)
-		conn.haveInitialKeys = true
+		conn.deriveInitialKeys(dcid)
 	}
+}
+
+// deriveInitialKeys makes the Initial keys for dcid, unless they exist.
+func (c *quicConn) deriveInitialKeys(dcid quicCID) {
+	if c.haveInitialKeys && c.keysDCID == dcid && c.keysVersion == c.version {
+		return
+	}
+	c.clientInitial, c.serverInitial = quicInitialKeys(dcid.bytes(), c.version)
+	c.haveInitialKeys, c.keysDCID, c.keysVersion = true, dcid, c.version
 }
 
 func (q *quicTable) evictOldest() {
@@ -709,13 +720,11 @@ func (q *quicTable) longHeader(p *packet, t tvb, dg *quicDatagram) {
 		ok := false
 		if longType == quicInitial {
 			if !fromServer && dcid == conn.clientDCIDInitial {
-				conn.clientInitial, conn.serverInitial = quicInitialKeys(dcid.bytes(), conn.version)
-				conn.haveInitialKeys = true
+				conn.deriveInitialKeys(dcid)
 			} else if fromServer && version != conn.version {
 				// Compatible version negotiation changed the version.
 				conn.version = version
-				conn.clientInitial, conn.serverInitial = quicInitialKeys(conn.clientDCIDInitial.bytes(), conn.version)
-				conn.haveInitialKeys = true
+				conn.deriveInitialKeys(conn.clientDCIDInitial)
 			}
 			keys = &conn.clientInitial
 			if fromServer {
@@ -1057,7 +1066,7 @@ func (q *quicTable) cryptoData(p *packet, conn *quicConn, fromServer bool, off u
 	}
 	if off > cs.contiguous {
 		// Out of order: keep it until the gap is filled.
-		if cs.buffered+len(b) <= quicMaxCryptoBuffer {
+		if cs.buffered+len(b) <= quicMaxCryptoBuffer && len(cs.pending) < quicMaxCryptoPieces {
 			cs.pending = append(cs.pending, quicCryptoPiece{off: off, data: append([]byte(nil), b...)})
 			cs.buffered += len(b)
 		}

@@ -3,6 +3,7 @@ package decode
 import (
 	"encoding/binary"
 	"testing"
+	"time"
 )
 
 // QUIC packet builders: long-header packets are protected with the real
@@ -282,4 +283,53 @@ func TestQUICAdjustPacketNumber(t *testing.T) {
 			t.Errorf("max %d pn %#x/%d: got %d, want %d", c.max, c.pn, c.bits, got, c.want)
 		}
 	}
+}
+
+// FuzzTLSQUICPayloads feeds arbitrary payloads to TLS (a TCP stream on 443),
+// DTLS (UDP 853) and QUIC (UDP, through its heuristic), one Decoder each.
+func FuzzTLSQUICPayloads(f *testing.F) {
+	f.Add(byte(0), []byte(tlsCH12+tlsSH12))
+	f.Add(byte(1), dtlsRec(22, 0xfefd, 1, dtlsHs(11, 300, 2, 100, repeat(1, 50))))
+	ck, _ := quicKeysFor(quicDCID, quicVersionV1)
+	f.Add(byte(2), quicLong(quicVersionV1, quicInitial, quicDCID, quicClientCID, nil, 0, 1, quicCat(quicFrame(6, 0, 10, "0123456789"), repeat(0, 30)), ck))
+	f.Fuzz(func(t *testing.T, sel byte, data []byte) {
+		d := New(Options{OnBug: func(n uint64, msg string) { t.Fatalf("frame %d: dissector bug: %s", n, msg) }})
+		ts := time.Unix(1700000000, 0)
+		var rec Record
+		decode := func(b []byte) {
+			fr := Frame{Data: b, WireLen: len(b), Timestamp: ts, TimeDigits: 6, LinkType: LinkEthernet}
+			ts = ts.Add(time.Millisecond)
+			d.Decode(&fr, &rec)
+		}
+		// Split the data in up to 8 pieces at the bytes the fuzzer chooses.
+		var pieces [][]byte
+		for len(data) > 0 && len(pieces) < 8 {
+			n := int(data[0])%64 + 1
+			data = data[1:]
+			n = min(n*8, len(data))
+			pieces = append(pieces, data[:n])
+			data = data[n:]
+		}
+		switch sel % 3 {
+		case 0:
+			c := textStreamCase{serverPort: 443}
+			for i, pc := range pieces {
+				c.segments = append(c.segments, textSegment{fromClient: i%2 == 0, data: string(pc)})
+			}
+			for _, fr := range textStreamFrames(c) {
+				decode(fr)
+			}
+		default:
+			c := udpCase{serverPort: 853}
+			if sel%3 == 2 {
+				c.serverPort = 4433
+			}
+			for i, pc := range pieces {
+				c.datagrams = append(c.datagrams, udpDatagram{fromClient: i%3 != 1, data: pc})
+			}
+			for _, fr := range udpCaseFrames(c) {
+				decode(fr)
+			}
+		}
+	})
 }
