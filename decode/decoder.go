@@ -122,7 +122,7 @@ func (d *Decoder) dissectFrame(p *packet, f *Frame) {
 	case LinkRaw, LinkRawOpenBSD, LinkRawBSDOS:
 		dissectRawIP(p, t)
 	case LinkIPv4:
-		dissectIPv4(p, t)
+		dissectIP(p, t)
 	case LinkIPv6:
 		dissectIPv6(p, t)
 	case LinkLinuxSLL:

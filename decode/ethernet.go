@@ -448,7 +448,7 @@ func dissectNull(p *packet, t tvb, networkOrder bool) {
 	}
 	switch family {
 	case 2:
-		dissectIPv4(p, next)
+		dissectIP(p, next)
 	case 24, 28, 30:
 		dissectIPv6(p, next)
 	}

@@ -101,7 +101,7 @@ func dissectGRE(p *packet, t tvb) {
 	next := t.sub(off)
 	switch typ {
 	case 0x0800:
-		dissectIPv4(p, next)
+		dissectIP(p, next)
 	case 0x86dd:
 		dissectIPv6(p, next)
 	case 0x0806:

@@ -30,6 +30,21 @@ type ipHeader struct {
 	src, dst address
 }
 
+// dissectIP is packet-ip.c's "ip" dissector, used everywhere but for
+// Ethernet type 0x0800: it picks IPv4 or IPv6 by the version nibble.
+func dissectIP(p *packet, t tvb) {
+	switch version := t.u8(0) >> 4; version {
+	case 4:
+		dissectIPv4(p, t)
+	case 6:
+		dissectIPv6(p, t)
+	default:
+		p.setProto("IP")
+		p.clearInfo()
+		p.setInfo("Bogus IP version (" + strconv.Itoa(int(version)) + ")")
+	}
+}
+
 // dissectIPv4 is packet-ip.c's dissect_ip_v4, with reassembly of
 // fragments (and no header checksum check, tshark's default).
 func dissectIPv4(p *packet, t tvb) {
@@ -180,7 +195,7 @@ func dispatchIPProto(p *packet, t tvb, ip ipHeader) bool {
 	case ipProtoICMP:
 		dissectICMP(p, t, ip)
 	case ipProtoIPIP:
-		dissectIPv4(p, t)
+		dissectIP(p, t)
 	case ipProtoIPv6:
 		return dissectIPv6(p, t)
 	default:

@@ -165,7 +165,7 @@ func dissectLLC(p *packet, t tvb) {
 	case xdlcIsInformation(control):
 		switch dsap {
 		case sapIP:
-			dissectIPv4(p, next)
+			dissectIP(p, next)
 		case sapBPDU:
 			dissectBPDU(p, next, false)
 		}
