@@ -177,5 +177,11 @@ func ntlmsspString(t tvb, offset int, unicode bool) (s string, next, start int) 
 			}
 		}
 	}
+	for i, c := range r {
+		if c == 0 {
+			r = r[:i] // printed with %s: a NUL ends it
+			break
+		}
+	}
 	return string(r), offset + 8, start
 }

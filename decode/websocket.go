@@ -14,12 +14,43 @@ type wsConv struct {
 	deflate bool
 	// subprotocol is the Sec-WebSocket-Protocol the server accepted.
 	subprotocol string
-	// A fragmented message being collected: its first opcode, first
-	// bytes and length so far.
+	// fragOpcode is the opcode of the last first fragment, shared by
+	// both directions as in packet-websocket.c.
 	fragOpcode uint8
-	fragActive bool
-	fragPrefix []byte
-	fragLen    int
+	// Messages being reassembled, keyed by source and destination
+	// address as Wireshark's reassembly table keys them (so the two
+	// directions of a loopback conversation share one).
+	frags [2]wsFragments
+}
+
+// wsFragments is a fragmented message being collected: its first bytes
+// and its length so far.
+type wsFragments struct {
+	src, dst address
+	active   bool
+	prefix   []byte
+	length   int
+}
+
+// fragments returns the reassembly of the packet's address pair,
+// starting one when there is none.
+func (wc *wsConv) fragments(p *packet) *wsFragments {
+	for i := range wc.frags {
+		if f := &wc.frags[i]; f.active && f.src == p.src && f.dst == p.dst {
+			return f
+		}
+	}
+	for i := range wc.frags {
+		if f := &wc.frags[i]; !f.active {
+			f.src, f.dst, f.active = p.src, p.dst, true
+			f.prefix, f.length = f.prefix[:0], 0
+			return f
+		}
+	}
+	f := &wc.frags[0] // both in use: the older one is dropped
+	f.src, f.dst = p.src, p.dst
+	f.prefix, f.length = f.prefix[:0], 0
+	return f
 }
 
 var wsOpcodeNames = [16]string{
@@ -160,28 +191,22 @@ func dissectWebSocketFrame(p *packet, t tvb) {
 	subprotocol := wc.subprotocol == "sip" && !pmc
 	if !fin || opcode == 0 {
 		if opcode != 0 {
-			wc.fragActive, wc.fragOpcode = true, opcode
-			wc.fragPrefix, wc.fragLen = wc.fragPrefix[:0], 0
+			wc.fragOpcode = opcode
 		}
-		if !wc.fragActive {
-			return
+		f := wc.fragments(p)
+		if len(f.prefix) < wsMaxPrefix {
+			f.prefix = append(f.prefix, data[:min(len(data), wsMaxPrefix-len(f.prefix))]...)
 		}
-		if len(wc.fragPrefix) < wsMaxPrefix {
-			wc.fragPrefix = append(wc.fragPrefix, data[:min(len(data), wsMaxPrefix-len(wc.fragPrefix))]...)
-		}
-		wc.fragLen += int(payload)
+		f.length += len(data)
 		if !fin {
-			return
+			return // not complete: nothing more is shown
 		}
-		wc.fragActive = false
+		f.active = false
 		opcode = wc.fragOpcode
-		if opcode == 0 {
-			return
-		}
 		if subprotocol {
 			return // the reassembled message goes to SIP; not kept here
 		}
-		if opcode == 1 && !pmc && wc.fragLen > 38 && len(wc.fragPrefix) >= 5 && asciiEqualFold(wc.fragPrefix[:5], "<?xml") {
+		if opcode == 1 && !pmc && f.length > 38 && len(f.prefix) >= 5 && asciiEqualFold(f.prefix[:5], "<?xml") {
 			dissectXML(p, t, "")
 		}
 		return
