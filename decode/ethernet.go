@@ -254,6 +254,9 @@ func dissectVLAN(p *packet, t tvb) {
 	p.setProto("VLAN")
 	p.clearInfo()
 	tci := t.u16(0)
+	if p.vlanID == 0 {
+		p.vlanID = tci & 0xfff
+	}
 	if !p.readOnly {
 		p.info.set("PRI: ")
 		p.info.appendUint(uint64(tci >> 13))

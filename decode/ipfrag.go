@@ -52,6 +52,10 @@ func (f *ipFragTable) add(p *packet, ip ipHeader, data []byte, off int, more boo
 	key := fragKey{v6: ip.version == 6, src: ip.src.b, dst: ip.dst.b, id: ip.id}
 	if ip.version == 4 {
 		key.proto = ip.proto
+		// Private and link-local datagrams are told apart by VLAN too.
+		if ipv4PrivateOrLinkLocal(ip.src.b) || ipv4PrivateOrLinkLocal(ip.dst.b) {
+			key.id ^= uint32(p.vlanID)
+		}
 	}
 	dg := f.pending[key]
 	if dg == nil {
@@ -148,4 +152,10 @@ func (f *ipFragTable) compact() {
 		}
 	}
 	f.order = keep
+}
+
+// ipv4PrivateOrLinkLocal is in4_addr_is_private || in4_addr_is_link_local:
+// 10/8, 172.16/12, 192.168/16 and 169.254/16.
+func ipv4PrivateOrLinkLocal(a [16]byte) bool {
+	return a[0] == 10 || a[0] == 172 && a[1]&0xf0 == 16 || a[0] == 192 && a[1] == 168 || a[0] == 169 && a[1] == 254
 }

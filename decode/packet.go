@@ -42,6 +42,8 @@ type packet struct {
 	ipTTL uint8
 	// ipProto is the innermost IP header's protocol number.
 	ipProto uint8
+	// vlanID is the first 802.1Q tag's VLAN ID (pinfo->vlan_id), 0 if none.
+	vlanID uint16
 
 	// Reassembly requests from an application dissector to TCP, as
 	// pinfo->desegment_offset/len: "I consumed up to offset and need len
@@ -85,6 +87,7 @@ func (p *packet) reset(f *Frame, num uint64) {
 	p.fragmented = false
 	p.inErrorPkt = false
 	p.ipTTL, p.ipProto = 0, 0
+	p.vlanID = 0
 	p.canDesegment, p.desegmentOffset, p.desegmentLen = 0, 0, 0
 	p.protoReadOnly = false
 	p.tcp = nil
