@@ -17,6 +17,7 @@ func init() {
 	registerTCPPort(dissectSIPTCP, 5060)
 	registerUDPHeuristic("sip", sipHeuristicUDP)
 	registerTCPHeuristic("sip", sipHeuristicTCP)
+	registerMediaType(dissectSDPMedia, "application/sdp")
 }
 
 const (
@@ -234,6 +235,7 @@ func (p *packet) sipMessage(t tvb, off, remaining int, otherAsContinuation, reas
 		cseqMethod                                 string
 		contentLength                              = -1
 		mediaType                                  string
+		mediaParams                                []byte
 	)
 	end := min(len(b), start+remaining)
 	for off < end {
@@ -302,6 +304,7 @@ func (p *packet) sipMessage(t tvb, off, remaining int, otherAsContinuation, reas
 			mt := value
 			if i := bytes.IndexByte(mt, ';'); i >= 0 {
 				mt = bytes.TrimRight(mt[:i], " \t")
+				mediaParams = bytes.TrimLeft(value[i+1:], " \t")
 			}
 			mediaType = string(bytes.ToLower(mt))
 		}
@@ -346,13 +349,32 @@ func (p *packet) sipMessage(t tvb, off, remaining int, otherAsContinuation, reas
 	}
 
 	bodyLen := t.reportedRemaining(off)
-	if contentLength >= 0 && bodyLen > contentLength {
-		bodyLen = contentLength
+	capLen := t.remaining(off)
+	if contentLength >= 0 {
+		bodyLen = min(bodyLen, contentLength)
+		capLen = min(capLen, contentLength)
 	}
-	if bodyLen > 0 && mediaType == "application/sdp" {
-		p.sipAppendProto("/SDP")
+	if bodyLen > 0 && mediaType != "" {
+		// The body goes to the "media_type" table (SDP, text, XML ...);
+		// unlike HTTP, SIP has no default media dissector after it.
+		body := t.subCap(off, min(capLen, bodyLen), bodyLen)
+		mi := mediaInfo{match: mediaType, params: mediaParams}
+		fn := lookupMediaType(mediaType)
+		if fn == nil && len(mediaType) >= 10 && mediaType[:10] == "multipart/" {
+			fn = lookupMediaType("multipart/")
+		}
+		if fn != nil {
+			fn(p, body, &mi)
+		}
 	}
 	return off + bodyLen - start
+}
+
+// dissectSDPMedia is the SDP dissector as far as the columns go: it adds
+// "/SDP" to the Protocol column.
+func dissectSDPMedia(p *packet, t tvb, mi *mediaInfo) int {
+	p.sipAppendProto("/SDP")
+	return max(t.len(), 1)
 }
 
 // sipNeedsMore is req_resp_hdrs_do_reassembly for a message at off: how
