@@ -290,6 +290,9 @@ func (st *dtlsState) dissectHandshake(p *packet, t tvb, offset, recordLen int, f
 		case tlsHsServerHelloDone:
 			s.sessionResumed = false
 		}
+		if tlsReadsWholeMessage(msgType, true, s.cipherSuite != 0) {
+			msg.ensure(0, length)
+		}
 	}
 }
 

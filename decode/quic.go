@@ -893,6 +893,10 @@ func (q *quicTable) frame(p *packet, t tvb, offset int, conn *quicConn, fromServ
 		// claims more than the packet holds makes the TLS parser raise
 		// later, with the columns read-only.
 		l := int(uint32(length))
+		if conn != nil && initial && cryptoOffset < conn.crypto[quicDir(fromServer)].contiguous {
+			// A retransmission or overlap: an expert item covers it.
+			t.ensure(offset, l)
+		}
 		if conn != nil && initial {
 			end := min(offset+l, t.len())
 			if offset+l > t.len() || l < 0 {

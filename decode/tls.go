@@ -351,6 +351,7 @@ func (s *tlsSession) dissectSSL3Record(p *packet, t tvb, offset int, fromServer 
 	case tlsVersion10, tlsVersion11, tlsVersion12, gmtlsVersion1:
 		// TLS 1.0-1.2 ignore records of unknown types (RFC 2246, 6).
 		if avail >= 1 && !tlsValidContentType(t.u8(offset)) {
+			t.ensure(offset, avail) // the expert item covers the rest
 			p.appendInfoSep(", ", "Ignored Unknown Record")
 			return offset + avail, false
 		}
@@ -383,6 +384,12 @@ func (s *tlsSession) dissectSSL3Record(p *packet, t tvb, offset int, fromServer 
 	} else {
 		version = s.version
 	}
+	if recordLen > 0 && (s.version != tlsVersion13 || contentType == tlsApplicationData) {
+		// decrypt_ssl3_record keeps the record's last bytes for a later
+		// IV, keys or not: a record cut by the snaplen raises here.
+		n := min(recordLen, 24)
+		t.ensure(offset+recordLen-n, n)
+	}
 
 	switch contentType {
 	case tlsChangeCipherSpec:
@@ -409,6 +416,7 @@ func (s *tlsSession) dissectSSL3Record(p *packet, t tvb, offset int, fromServer 
 		s.dissectHandshake(p, t, offset, offset+recordLen, true, fromServer, version)
 	case tlsApplicationData:
 		p.appendInfoSep(", ", "Application Data")
+		t.ensure(offset, recordLen) // the data item, short after a snaplen cut
 	case tlsHeartbeat:
 		if version == tlsVersion13 {
 			break
@@ -468,12 +476,17 @@ func tlsHeartbeatItem(p *packet, t tvb, offset, recordLen int, plaintext bool) {
 		return
 	}
 	p.appendInfoSep(", ", name)
+	padding := int(uint16(recordLen - 3 - payloadLen))
 	if 3+payloadLen+16 > recordLen {
 		// The payload is cut to what the record holds; a record shorter
 		// than its header makes that length wrap around.
 		payloadLen = int(uint16(recordLen - 3))
+		padding = 0
 	}
 	t.ensure(offset+3, payloadLen)
+	if padding != 0 {
+		t.ensure(offset+3+payloadLen, padding)
+	}
 }
 
 func tlsAlertLevelName(v uint8) string {

@@ -247,6 +247,27 @@ func (s *tlsSession) handshakeMessage(p *packet, t tvb, offset int, isFirstMsg, 
 	case tlsHsServerHelloDone:
 		s.sessionResumed = false
 	}
+	if tlsReadsWholeMessage(msgType, false, s.cipherSuite != 0) {
+		// Wireshark reads every field; the bytes must have been captured.
+		t.ensure(body, length)
+	}
+}
+
+// tlsReadsWholeMessage says whether Wireshark's dissection of a handshake
+// message reads all of its body (so a capture cut short raises there).
+// The key exchange messages are read only when the cipher suite is known.
+func tlsReadsWholeMessage(msgType uint8, dtls, cipherKnown bool) bool {
+	switch msgType {
+	case tlsHsHelloVerifyRequest:
+		return dtls
+	case tlsHsEndOfEarlyData, tlsHsSupplementalData, tlsHsHelloRequest, tlsHsServerHelloDone:
+		return false
+	case tlsHsServerKeyExchange, tlsHsClientKeyExchange:
+		return cipherKnown
+	case tlsHsCertificateURL, tlsHsKeyUpdate, tlsHsNPNEncryptedExtension, tlsHsCompressedCertificate, tlsHsEncryptedExtensions:
+		return !dtls
+	}
+	return tlsHandshakeName(msgType) != ""
 }
 
 // resetForHello is ssl_reset_session: a new hello starts a new handshake.
