@@ -208,7 +208,7 @@ func (p *packet) showPanic(r any) bool {
 	case reassemblyError:
 		if !p.readOnly {
 			p.d.stats.Malformed++
-			p.info.appendStr("[Reassembly error, protocol TCP: " + string(e) + "]")
+			p.info.appendStr("[Reassembly error, protocol " + e.proto + ": " + e.msg + "]")
 		}
 	default:
 		return false

@@ -52,8 +52,11 @@ type reasmPiece struct {
 }
 
 // reassemblyError is Wireshark's ReassemblyError, shown as
-// "[Reassembly error, protocol TCP: <msg>]".
-type reassemblyError string
+// "[Reassembly error, protocol PROTO: MSG]", PROTO being the protocol
+// whose dissector was running.
+type reassemblyError struct {
+	proto, msg string
+}
 
 // add is fragment_add for TCP: it records length bytes of t at offset as
 // the fragment at fragOff, and returns the whole PDU when it is complete.
@@ -63,7 +66,7 @@ func (m *tcpMSP) add(p *packet, t tvb, offset int, fragOff, length uint32, more 
 		for _, pc := range h.pieces {
 			if pc.frame == p.num && pc.off == fragOff {
 				if h.defragmented {
-					panic(reassemblyError("Frame already added in first pass"))
+					panic(reassemblyError{"TCP", "Frame already added in first pass"})
 				}
 				return nil, false
 			}
@@ -75,12 +78,12 @@ func (m *tcpMSP) add(p *packet, t tvb, offset int, fragOff, length uint32, more 
 				h.defragmented, h.partial, h.datalenSet = false, false, false
 				h.datalen, h.reassembledIn = 0, 0
 			} else if fragOff >= h.datalen {
-				panic(reassemblyError("New fragment past old data limits"))
+				panic(reassemblyError{"TCP", "New fragment past old data limits"})
 			} else {
-				panic(reassemblyError("New fragment overlaps old data (retransmission?)"))
+				panic(reassemblyError{"TCP", "New fragment overlaps old data (retransmission?)"})
 			}
 		} else {
-			panic(reassemblyError("New fragment overlaps old data (retransmission?)"))
+			panic(reassemblyError{"TCP", "New fragment overlaps old data (retransmission?)"})
 		}
 	}
 	if p.num > h.frame {

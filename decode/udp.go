@@ -13,8 +13,10 @@ func dissectUDP(p *packet, t tvb, ip ipHeader) {
 	p.appendPorts(sport, dport)
 	reported := t.reported
 	ulen := int(t.u16(4))
-	if ulen == 0 && ip.version == 6 {
+	jumbogram := false
+	if ulen == 0 && p.src.typ == addrIPv6 {
 		ulen = reported // RFC 2675 jumbogram
+		jumbogram = true
 	}
 	if ulen < 8 {
 		p.appendInfo(" [BAD UDP LENGTH " + strconv.Itoa(ulen) + " < 8]")
@@ -25,7 +27,14 @@ func dissectUDP(p *packet, t tvb, ip ipHeader) {
 	}
 	p.appendInfo(" Len=")
 	p.appendInfoUint(uint64(ulen - 8))
-	t.ensure(6, 2)
+	if jumbogram {
+		p.appendInfo(" [Jumbogram]")
+	}
+	// A zero checksum means "none" over IPv4 but is illegal over IPv6
+	// (udp.ignore_ipv6_zero_checksum is off by default).
+	if t.u16(6) == 0 && p.src.typ != addrIPv4 && !p.inErrorPkt {
+		p.appendInfo(" [ILLEGAL CHECKSUM (0)]")
+	}
 
 	p.ptype, p.srcPort, p.dstPort = portUDP, sport, dport
 	conv := p.udpConversation(ip)
