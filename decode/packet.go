@@ -57,6 +57,8 @@ type packet struct {
 	protoReadOnly bool
 	// tcp describes the segment to application dissectors (nil outside TCP).
 	tcp *tcpInfo
+	// tcpSlot holds the current segment's tcpInfo (see dissectTCP).
+	tcpSlot tcpInfo
 	// conv is the TCP or UDP conversation of the payload being dissected.
 	conv *conversation
 

@@ -165,7 +165,13 @@ func dissectTCP(p *packet, t tvb, ip ipHeader) {
 		fwd.isFirstAck = false
 	}
 
-	info := tcpInfo{seq: th.seq, nxtseq: nxtseq, lastAckSeq: th.ack, flags: th.flags}
+	// The segment's description lives in the packet so that handing its
+	// address to application dissectors costs no allocation; a TCP header
+	// quoted in an ICMP error nests, so the outer one is put back after.
+	info := &p.tcpSlot
+	saved := *info
+	*info = tcpInfo{seq: th.seq, nxtseq: nxtseq, lastAckSeq: th.ack, flags: th.flags}
+	defer func() { p.tcpSlot = saved }()
 	p.canDesegment = 0
 	t.ensure(16, 2) // checksum
 	if !p.fragmented && t.has(0, reported) && !p.inErrorPkt {
@@ -201,7 +207,7 @@ func dissectTCP(p *packet, t tvb, ip ipHeader) {
 			if msp := fwd.msps.lookupLE(th.seq - 1); msp != nil {
 				if data, ok := msp.add(p, t, offset, th.seq-msp.seq, th.seglen, false); ok {
 					p.canDesegment = 0
-					processTCPPayload(p, newRealTvb(data), 0, conv, &info, th.sport, th.dport)
+					processTCPPayload(p, newRealTvb(data), 0, conv, info, th.sport, th.dport)
 					return
 				}
 			}
@@ -213,7 +219,7 @@ func dissectTCP(p *packet, t tvb, ip ipHeader) {
 		if th.flags&thSYN != 0 {
 			seq, nxt = seq+1, nxt+1
 		}
-		dissectTCPPayload(p, t, offset, seq, nxt, conv, &info, th.sport, th.dport)
+		dissectTCPPayload(p, t, offset, seq, nxt, conv, info, th.sport, th.dport)
 	}
 }
 
