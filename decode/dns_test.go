@@ -197,3 +197,21 @@ func TestGetDNSName(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkUDPAppsCapture decodes the DNS, SNMP, DHCP and NTP captures of
+// testdata, to watch the allocations of those paths.
+func BenchmarkUDPAppsCapture(b *testing.B) {
+	var frames []Frame
+	for _, name := range []string{"dns/dig-dnsmasq", "dns/tcp-pipelined", "snmp/net-snmp-v1-v2c-v3", "dhcp/dnsmasq-dhclient", "ntp/chrony-ntpdate"} {
+		frames = append(frames, readTestCapture(b, "../testdata/"+name+".pcap")...)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		d := New(Options{})
+		var rec Record
+		for i := range frames {
+			d.Decode(&frames[i], &rec)
+		}
+	}
+}

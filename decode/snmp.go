@@ -1,5 +1,7 @@
 package decode
 
+import "sync"
+
 // SNMP v1, v2c and v3 (packet-snmp.c, asn2wrs-generated from the SNMP
 // ASN.1). Info is the PDU name followed by one OID per variable binding,
 // each shown through the OID registry (oid.go): "name.rest" when the
@@ -20,12 +22,15 @@ var snmpPDUNames = [...]string{"get-request", "get-next-request", "get-response"
 // through a heap buffer.
 const snmpMaxArcs = 128
 
-// snmpCtx is the state of one SNMP message being dissected.
+// snmpCtx is the state of one SNMP message being dissected; contexts are
+// pooled so that a message costs no allocation.
 type snmpCtx struct {
 	p    *packet
 	text []byte
 	arcs [snmpMaxArcs]uint32
 }
+
+var snmpCtxPool = sync.Pool{New: func() any { return new(snmpCtx) }}
 
 // dissectSNMP is dissect_snmp: a SEQUENCE holding an INTEGER, or not SNMP.
 func dissectSNMP(p *packet, t tvb) int {
@@ -74,7 +79,12 @@ func dissectSNMPMessage(p *packet, t tvb, tcp bool) int {
 	}
 	p.setProto("SNMP")
 	t.ensure(0, msgLen) // the protocol item spans the message
-	c := &snmpCtx{p: p}
+	c := snmpCtxPool.Get().(*snmpCtx)
+	c.p = p
+	defer func() {
+		c.p = nil
+		snmpCtxPool.Put(c)
+	}()
 	var end int
 	switch int32(version) {
 	case 0, 1:
