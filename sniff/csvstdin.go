@@ -22,13 +22,19 @@ import (
 // at the first quote followed by the separator, so a separator inside one
 // of the first six quoted fields does not cut it. A line that is exactly
 // the stop word ("q") ends the input; a line with fewer than seven fields
-// is skipped, counted and reported (rate-limited) to the warning writer.
+// is skipped, counted and reported (rate-limited) to the warning writer,
+// and so is a line longer than MaxLineBytes, which is never buffered whole.
 type CSVReader struct {
-	br   *bufio.Reader
-	line []byte // the current line when it is longer than br's buffer
-	sep  byte
-	stop []byte
-	n    int64 // line number, for warnings
+	// MaxLineBytes bounds one line (DefaultCSVMaxLine unless changed
+	// before the first Next); a longer line is skipped as malformed.
+	MaxLineBytes int
+
+	br      *bufio.Reader
+	line    []byte // the current line when it is longer than br's buffer
+	tooLong bool   // the line just read was cut at MaxLineBytes
+	sep     byte
+	stop    []byte
+	n       int64 // line number, for warnings
 
 	skipped atomic.Uint64
 
@@ -37,6 +43,11 @@ type CSVReader struct {
 	lastWarn   time.Time
 	suppressed uint64
 }
+
+// DefaultCSVMaxLine is the longest line CSVReader accepts by default:
+// tshark's Info column stays far below it, and a pipe that never sends a
+// newline cannot make the reader grow without bound.
+const DefaultCSVMaxLine = 1 << 20
 
 // CSVWarnInterval is the least time between two short-line warnings; the
 // lines skipped in between are summed into the next one.
@@ -53,11 +64,12 @@ func NewCSVReader(r io.Reader, sep byte, stop string, warn io.Writer) *CSVReader
 		stop = "q"
 	}
 	return &CSVReader{
-		br:   bufio.NewReaderSize(r, 64<<10),
-		sep:  sep,
-		stop: []byte(stop),
-		warn: warn,
-		now:  time.Now,
+		MaxLineBytes: DefaultCSVMaxLine,
+		br:           bufio.NewReaderSize(r, 64<<10),
+		sep:          sep,
+		stop:         []byte(stop),
+		warn:         warn,
+		now:          time.Now,
 	}
 }
 
@@ -82,11 +94,11 @@ func (c *CSVReader) Next(rec *decode.Record) error {
 			c.flushWarning()
 			return io.EOF
 		}
-		if c.split(line, rec) {
+		if !c.tooLong && c.split(line, rec) {
 			return nil
 		}
 		c.skipped.Add(1)
-		c.warnShort(line)
+		c.warnShort(line, c.tooLong)
 		if err != nil {
 			c.flushWarning()
 			return err
@@ -95,19 +107,34 @@ func (c *CSVReader) Next(rec *decode.Record) error {
 }
 
 // readLine returns the next line without its line ending. It reuses
-// bufio's buffer, copying only lines longer than it.
+// bufio's buffer, copying only lines longer than it, and keeps at most
+// MaxLineBytes of a line (setting tooLong and dropping the rest).
 func (c *CSVReader) readLine() ([]byte, error) {
+	limit := c.MaxLineBytes
+	if limit <= 0 {
+		limit = DefaultCSVMaxLine
+	}
+	c.tooLong = false
 	b, err := c.br.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		c.line = append(c.line[:0], b...)
+	if err == bufio.ErrBufferFull || len(b) > limit+2 {
+		c.line = append(c.line[:0], b[:min(len(b), limit+1)]...)
 		for err == bufio.ErrBufferFull {
 			b, err = c.br.ReadSlice('\n')
-			c.line = append(c.line, b...)
+			if room := limit + 1 - len(c.line); room > 0 {
+				c.line = append(c.line, b[:min(len(b), room)]...)
+			}
 		}
 		b = c.line
+		if cap(c.line) > 2*limit && cap(c.line) > 64<<10 {
+			c.line = nil // do not keep a huge buffer for one odd line
+		}
 	}
 	b = bytes.TrimSuffix(b, []byte("\n"))
 	b = bytes.TrimSuffix(b, []byte("\r"))
+	if len(b) > limit {
+		c.tooLong = true
+		b = b[:limit]
+	}
 	return b, err
 }
 
@@ -155,7 +182,7 @@ func unquote(b []byte) []byte {
 	return b
 }
 
-func (c *CSVReader) warnShort(line []byte) {
+func (c *CSVReader) warnShort(line []byte, tooLong bool) {
 	if c.warn == nil {
 		return
 	}
@@ -173,6 +200,10 @@ func (c *CSVReader) warnShort(line []byte) {
 	if c.suppressed > 0 {
 		fmt.Fprintf(c.warn, "sniffws: stdin: %d more lines with fewer than 7 fields skipped\n", c.suppressed)
 		c.suppressed = 0
+	}
+	if tooLong {
+		fmt.Fprintf(c.warn, "sniffws: stdin line %d: longer than %d bytes, skipped: %q...\n", c.n, c.MaxLineBytes, text)
+		return
 	}
 	fmt.Fprintf(c.warn, "sniffws: stdin line %d: fewer than 7 fields, skipped: %q\n", c.n, text)
 }

@@ -236,3 +236,28 @@ func BenchmarkCSVReader(b *testing.B) {
 		buf = rec.AppendJSON(buf[:0])
 	}
 }
+
+// A line longer than MaxLineBytes (a pipe that never sends a newline, say)
+// is skipped without being buffered whole; the lines around it are read.
+func TestCSVReaderLineLimit(t *testing.T) {
+	ok := "\"1\",\"0\",\"a\",\"b\",\"P\",\"1\",\"ok\"\n"
+	long := "\"2\",\"0\",\"a\",\"b\",\"P\",\"1\",\"" + strings.Repeat("x", 200000) + "\"\n"
+	var warn bytes.Buffer
+	r := NewCSVReader(strings.NewReader(ok+long+ok), ',', "q", &warn)
+	r.MaxLineBytes = 100
+	var rec decode.Record
+	for i := 0; i < 2; i++ {
+		if err := r.Next(&rec); err != nil || string(rec.Info) != "ok" {
+			t.Fatalf("record %d: %q, %v", i, rec.Info, err)
+		}
+	}
+	if err := r.Next(&rec); !errors.Is(err, io.EOF) {
+		t.Fatalf("want EOF, got %v", err)
+	}
+	if r.Skipped() != 1 || !strings.Contains(warn.String(), "longer than 100 bytes") {
+		t.Errorf("skipped %d, warnings %q", r.Skipped(), warn.String())
+	}
+	if cap(r.line) > 64<<10 {
+		t.Errorf("kept a %d-byte buffer after the long line", cap(r.line))
+	}
+}

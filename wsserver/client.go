@@ -3,6 +3,7 @@ package wsserver
 import (
 	"net"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -20,10 +21,17 @@ const (
 // client is one upgraded connection. An idle client is this struct, its
 // net.Conn and an epoll registration: no goroutine, no buffer.
 type client struct {
-	s    *Server
-	conn net.Conn
-	raw  syscall.RawConn
-	idx  int // position in s.list, -1 when not listed; guarded by s.mu
+	s      *Server
+	conn   net.Conn        // the connection frames are written to (a *tls.Conn with TLS)
+	tcp    net.Conn        // the TCP connection under it (conn itself without TLS)
+	raw    syscall.RawConn // tcp's descriptor
+	polled bool            // registered with the epoll instance (not TLS)
+	idx    int             // position in s.list, -1 when not listed; guarded by s.mu
+
+	// Liveness: lastRead is when bytes last arrived (unix ns); pingSent is
+	// when the outstanding ping was queued, used only by the ping loop.
+	lastRead atomic.Int64
+	pingSent time.Time
 
 	// mu is the connection's write lock: the broadcast path, the read path
 	// (pong, close reply) and Close only queue frames under it, and a single
@@ -144,6 +152,19 @@ func (c *client) pong(payload []byte) {
 	f := appendFrame(make([]byte, 0, FrameSize(len(payload))), finPong, payload)
 	if c.queued > 0 && c.queued+len(f) > c.s.cfg.QueueBytes {
 		c.failLocked(reasonOverflow, c.s.overflowFrame)
+		return
+	}
+	c.ctrl = append(c.ctrl, f)
+	c.queued += len(f)
+	c.startWriterLocked()
+}
+
+// ping queues a ping ahead of queued broadcasts. A client whose queue is
+// full gets none: it is busy, and the queue limits decide its fate.
+func (c *client) ping(f []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != stateOpen || (c.queued > 0 && c.queued+len(f) > c.s.cfg.QueueBytes) {
 		return
 	}
 	c.ctrl = append(c.ctrl, f)

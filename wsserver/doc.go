@@ -36,4 +36,17 @@
 // GET /healthz, Config.Page for anything else, else 404. Client frames:
 // ping is answered with pong, close with close, data is ignored, a frame
 // over Config.MaxFrameBytes (4 KiB) gets close 1009, a malformed one 1002.
+//
+// Exposure and faults: Config.Token (Bearer header or ?token=, compared in
+// constant time) guards upgrades and /metrics; Config.Origins keeps other
+// sites' pages out; Config.TLS serves wss and https on the same port, with
+// one reading goroutine per TLS client (crypto/tls reads through the Go
+// runtime, not through our epoll). Config.MaxClients bounds the
+// connections held, handshakes included (503 beyond), and
+// MaxRequestBytes/HandshakeTimeout bound each handshake. A client from
+// which nothing arrived for Config.PingInterval is pinged and dropped
+// after Config.PongTimeout more without an answer (close 1008), unless
+// TCP_INFO shows its stack still acknowledging a stream in progress (a
+// slow reader): this is what finds peers that vanished without a FIN.
+// Accept errors (out of descriptors) back off up to a second and retry.
 package wsserver

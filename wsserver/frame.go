@@ -28,6 +28,7 @@ const (
 	finText  = 0x80 | byte(ws.OpText)
 	finClose = 0x80 | byte(ws.OpClose)
 	finPong  = 0x80 | byte(ws.OpPong)
+	finPing  = 0x80 | byte(ws.OpPing)
 )
 
 // FrameSize is the length of the unmasked server frame carrying n payload

@@ -18,6 +18,7 @@ const (
 	reasonProtocol           // malformed frame from the client
 	reasonTooBig             // client frame over Config.MaxFrameBytes
 	reasonServerClose        // Server.Close
+	reasonPingTimeout        // no answer to a ping within Config.PongTimeout
 	numReasons
 )
 
@@ -31,6 +32,23 @@ var reasonNames = [numReasons]string{
 	reasonProtocol:    "protocol_error",
 	reasonTooBig:      "frame_too_big",
 	reasonServerClose: "server_close",
+	reasonPingTimeout: "ping_timeout",
+}
+
+// rejection is why a connection was refused before it became a client.
+type rejection uint8
+
+const (
+	rejectFull         rejection = iota // Config.MaxClients reached (503)
+	rejectUnauthorized                  // missing or wrong Config.Token (401)
+	rejectOrigin                        // Origin not in Config.Origins (403)
+	numRejections
+)
+
+var rejectionNames = [numRejections]string{
+	rejectFull:         "too_many_clients",
+	rejectUnauthorized: "unauthorized",
+	rejectOrigin:       "forbidden_origin",
 }
 
 func (r reason) String() string {
@@ -50,7 +68,9 @@ type metrics struct {
 	dropped         atomic.Uint64
 	handshakeErrors atomic.Uint64
 	httpRequests    atomic.Uint64
+	pings           atomic.Uint64
 	disconnects     [numReasons]atomic.Uint64
+	rejected        [numRejections]atomic.Uint64
 }
 
 // Stats is a snapshot of the server's counters.
@@ -63,7 +83,9 @@ type Stats struct {
 	Dropped         uint64            // frames discarded from the queues of clients that were cut off
 	HandshakeErrors uint64            // failed upgrades and unreadable requests
 	HTTPRequests    uint64            // non-upgrade requests answered
+	Pings           uint64            // pings sent to quiet clients
 	Disconnects     map[string]uint64 // by reason: client_close, peer_gone, queue_overflow, ...
+	Rejected        map[string]uint64 // by reason: too_many_clients, unauthorized, forbidden_origin
 }
 
 // Stats returns the current counters.
@@ -77,10 +99,15 @@ func (s *Server) Stats() Stats {
 		Dropped:         s.m.dropped.Load(),
 		HandshakeErrors: s.m.handshakeErrors.Load(),
 		HTTPRequests:    s.m.httpRequests.Load(),
+		Pings:           s.m.pings.Load(),
 		Disconnects:     make(map[string]uint64, numReasons),
+		Rejected:        make(map[string]uint64, numRejections),
 	}
 	for r := reasonClientClose; r < numReasons; r++ {
 		st.Disconnects[r.String()] = s.m.disconnects[r].Load()
+	}
+	for r := rejection(0); r < numRejections; r++ {
+		st.Rejected[rejectionNames[r]] = s.m.rejected[r].Load()
 	}
 	return st
 }
@@ -97,6 +124,17 @@ func (s *Server) AppendMetrics(dst []byte) []byte {
 	dst = appendMetric(dst, p, "dropped_frames_total", "counter", "Frames discarded from the queues of clients that were cut off.", s.m.dropped.Load())
 	dst = appendMetric(dst, p, "handshake_errors_total", "counter", "Failed upgrades and unreadable requests.", s.m.handshakeErrors.Load())
 	dst = appendMetric(dst, p, "http_requests_total", "counter", "Non-upgrade HTTP requests answered.", s.m.httpRequests.Load())
+	dst = appendMetric(dst, p, "pings_total", "counter", "Pings sent to quiet clients.", s.m.pings.Load())
+	dst = appendMetric(dst, p, "max_clients", "gauge", "Connections the server holds at most (-max-clients).", uint64(s.cfg.MaxClients))
+	dst = appendHelp(dst, p, "rejected_total", "counter", "Connections refused before upgrading, by reason.")
+	for r := rejection(0); r < numRejections; r++ {
+		dst = append(dst, p...)
+		dst = append(dst, `rejected_total{reason="`...)
+		dst = append(dst, rejectionNames[r]...)
+		dst = append(dst, `"} `...)
+		dst = strconv.AppendUint(dst, s.m.rejected[r].Load(), 10)
+		dst = append(dst, '\n')
+	}
 	dst = appendHelp(dst, p, "disconnects_total", "counter", "Clients disconnected, by reason.")
 	for r := reasonClientClose; r < numReasons; r++ {
 		dst = append(dst, p...)

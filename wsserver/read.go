@@ -2,6 +2,7 @@ package wsserver
 
 import (
 	"syscall"
+	"time"
 
 	"github.com/gobwas/ws"
 	"github.com/mailru/easygo/netpoll"
@@ -42,7 +43,34 @@ func (s *Server) onEvent(c *client, ev netpoll.EpollEvent) {
 		s.kill(c, reasonPeerGone)
 		return
 	}
-	rest := s.consume(c, buf[:n0+n])
+	s.received(c, buf[:n0+n])
+}
+
+// tlsReadLoop is a TLS client's reader: records must be decrypted by
+// crypto/tls, which reads through the Go runtime's poller, so the client
+// has a goroutine and a buffer of its own instead of an epoll slot. It
+// ends when the connection is closed (kill).
+func (s *Server) tlsReadLoop(c *client) {
+	defer s.readers.Done()
+	buf := make([]byte, 2*(s.cfg.MaxFrameBytes+ws.MaxHeaderSize))
+	for {
+		n0 := copy(buf, c.partial)
+		n, err := c.conn.Read(buf[n0:])
+		if n > 0 {
+			s.received(c, buf[:n0+n])
+		}
+		if err != nil {
+			s.kill(c, reasonPeerGone)
+			return
+		}
+	}
+}
+
+// received handles bytes read from c (after what was left of its last
+// read), keeping an incomplete frame for the next read.
+func (s *Server) received(c *client, data []byte) {
+	c.lastRead.Store(time.Now().UnixNano())
+	rest := s.consume(c, data)
 	if len(rest) == 0 {
 		if cap(c.partial) > 512 {
 			c.partial = nil // do not keep a large buffer on an idle client

@@ -2,6 +2,7 @@ package wsserver
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"slices"
@@ -22,6 +23,9 @@ const (
 	DefaultHandshakeTimeout = 10 * time.Second
 	DefaultCloseTimeout     = 2 * time.Second
 	DefaultStallTimeout     = 10 * time.Second
+	DefaultMaxClients       = 1024
+	DefaultPingInterval     = 30 * time.Second
+	DefaultPongTimeout      = 30 * time.Second
 	DefaultMetricsPrefix    = "sniffws_ws_"
 )
 
@@ -56,6 +60,37 @@ type Config struct {
 	// progress for this long is cut off by BroadcastWait (close 1008), so a
 	// dead client cannot stop a paced replay.
 	StallTimeout time.Duration
+	// MaxClients bounds the connections held at once: WebSocket clients
+	// plus connections still in their handshake or HTTP request. One more
+	// is answered 503 and closed at once, so a flood of connections cannot
+	// exhaust descriptors or memory.
+	MaxClients int
+	// PingInterval: a client from which nothing has arrived for this long
+	// is sent a ping (browsers answer by themselves). Negative disables
+	// pings and the dead-peer check below.
+	PingInterval time.Duration
+	// PongTimeout: a pinged client that sent nothing back for this long is
+	// dropped (close 1008 "ping timeout", reason ping_timeout), unless a
+	// stream is still being written to it and its TCP stack acknowledged
+	// data within PongTimeout (a slow reader whose pong waits behind the
+	// data; the queue limits handle it). This finds peers that vanished
+	// without a FIN, which TCP alone notices only after many minutes.
+	PongTimeout time.Duration
+	// Token, if set, is required on every upgrade and on /metrics, either
+	// as "Authorization: Bearer TOKEN" or as a "token" query parameter
+	// (ws://host/?token=TOKEN, since browsers cannot set headers on a
+	// WebSocket). It is compared in constant time; a request without it
+	// gets 401. /healthz and Page stay open: they carry no traffic.
+	Token string
+	// Origins, if set, lists the Origin header values accepted on an
+	// upgrade ("*" accepts any); others get 403. Requests without an
+	// Origin (not from a web page) and pages served by this server itself
+	// (same host) are always accepted.
+	Origins []string
+	// TLS, if set, makes the listener serve wss:// and https:// (the
+	// certificate is the caller's); each TLS client then has one reading
+	// goroutine instead of an epoll registration.
+	TLS *tls.Config
 	// MetricsPrefix starts every metric name of /metrics.
 	MetricsPrefix string
 	// ExtraMetrics, if set, appends more Prometheus text to /metrics (the
@@ -93,6 +128,15 @@ func (c Config) withDefaults() Config {
 	if c.StallTimeout <= 0 {
 		c.StallTimeout = DefaultStallTimeout
 	}
+	if c.MaxClients <= 0 {
+		c.MaxClients = DefaultMaxClients
+	}
+	if c.PingInterval == 0 {
+		c.PingInterval = DefaultPingInterval
+	}
+	if c.PongTimeout <= 0 {
+		c.PongTimeout = DefaultPongTimeout
+	}
 	if c.MetricsPrefix == "" {
 		c.MetricsPrefix = DefaultMetricsPrefix
 	}
@@ -118,6 +162,9 @@ type Server struct {
 	// Frames sent when cutting clients, built once.
 	overflowFrame []byte
 	stalledFrame  []byte
+	pingFrame     []byte
+	pingTimeout   []byte
+	busyResponse  []byte
 
 	mu      sync.Mutex
 	list    []*client             // connected clients, in no order; c.idx is the position
@@ -135,6 +182,8 @@ type Server struct {
 	acceptDone chan struct{}
 	handshakes sync.WaitGroup
 	writers    sync.WaitGroup
+	readers    sync.WaitGroup // TLS clients' reading goroutines
+	pinger     sync.WaitGroup
 }
 
 // Listen raises the descriptor limit (RaiseFileLimit), listens on TCP addr
@@ -176,6 +225,9 @@ func New(ln net.Listener, cfg Config) (*Server, error) {
 		rbuf:          make([]byte, max(64<<10, 2*(cfg.MaxFrameBytes+ws.MaxHeaderSize))),
 		overflowFrame: closeFrame(StatusPolicyViolation, "send queue overflow: client too slow"),
 		stalledFrame:  closeFrame(StatusPolicyViolation, "client stalled: no progress reading"),
+		pingFrame:     appendFrame(nil, finPing, nil),
+		pingTimeout:   closeFrame(StatusPolicyViolation, "ping timeout: no answer"),
+		busyResponse:  appendResponse(nil, 503, "text/plain; charset=utf-8", []byte("too many clients\n"), false),
 		pending:       make(map[net.Conn]struct{}),
 		changed:       make(chan struct{}),
 		room:          make(chan struct{}, 1),
@@ -186,6 +238,10 @@ func New(ln net.Listener, cfg Config) (*Server, error) {
 		s.backlog = make([][]byte, cfg.Backlog)
 	}
 	go s.acceptLoop()
+	if cfg.PingInterval > 0 {
+		s.pinger.Add(1)
+		go s.pingLoop()
+	}
 	return s, nil
 }
 
@@ -236,6 +292,16 @@ func (s *Server) acceptLoop() {
 			s.mu.Unlock()
 			conn.Close()
 			return
+		}
+		if !s.admitLocked() {
+			s.mu.Unlock()
+			s.m.rejected[rejectFull].Add(1)
+			// A fresh socket's send buffer is empty: this write does not
+			// block, and the deadline makes sure of it.
+			_ = conn.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+			_, _ = conn.Write(s.busyResponse)
+			conn.Close()
+			continue
 		}
 		s.pending[conn] = struct{}{}
 		s.handshakes.Add(1)
@@ -368,7 +434,7 @@ func (s *Server) join(c *client) bool {
 		return false
 	}
 	// No longer a handshake: Close must not drop it as one.
-	delete(s.pending, c.conn)
+	delete(s.pending, c.tcp)
 	s.m.connections.Add(1)
 	c.mu.Lock()
 	if c.state == stateClosed {
@@ -426,8 +492,12 @@ func (s *Server) kill(c *client, r reason) {
 
 	// Leave the poller before closing: once closed, the descriptor number
 	// can be reused by a new connection.
-	_ = c.raw.Control(func(fd uintptr) { _ = s.poll.Del(int(fd)) })
-	c.conn.Close()
+	if c.polled {
+		_ = c.raw.Control(func(fd uintptr) { _ = s.poll.Del(int(fd)) })
+	}
+	// The TCP connection, not the TLS one: tls.Conn.Close would first
+	// try to send close_notify, which can block on a full socket.
+	c.tcp.Close()
 
 	s.mu.Lock()
 	if c.idx >= 0 && c.idx < len(s.list) && s.list[c.idx] == c {
@@ -506,6 +576,8 @@ func (s *Server) Close(code StatusCode, reason string, timeout time.Duration) er
 		s.kill(c, reasonServerClose)
 	}
 	s.writers.Wait()
+	s.readers.Wait()
+	s.pinger.Wait()
 	if perr := s.poll.Close(); err == nil && perr != nil && !errors.Is(perr, netpoll.ErrClosed) {
 		err = perr
 	}
