@@ -942,6 +942,9 @@ func httpDechunk(t tvb) (tvb, int) {
 	offset := 0
 	datalen := t.reportedRemaining(0)
 	orig := datalen
+	// Text items ("HTTP chunked response", each chunk's subtree) must lie
+	// within the data: a body cut short raises there.
+	t.ensure(0, datalen)
 	var raw []byte
 	for datalen > 0 {
 		linelen, chunkOffset := findLineEnd(t, offset, -1, true)
@@ -958,13 +961,11 @@ func httpDechunk(t tvb) (tvb, int) {
 		}
 		// tvb_memcpy, then the chunk's tree items (data and its CRLF).
 		t.ensure(chunkOffset, int(size))
-		if size > 0 {
-			if len(raw)+int(size) > maxMSPBytes {
-				panic(excReported)
-			}
-			raw = append(raw, t.b[chunkOffset:chunkOffset+int(size)]...)
-			t.ensure(chunkOffset+int(size), 2)
+		if len(raw)+int(size) > maxMSPBytes {
+			panic(excReported)
 		}
+		raw = append(raw, t.b[chunkOffset:chunkOffset+int(size)]...)
+		t.ensure(offset, chunkOffset-offset+int(size)+2) // the chunk's subtree, CRLF included
 		offset = chunkOffset + int(size)
 		if size > 0 {
 			offset += 2

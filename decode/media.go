@@ -322,6 +322,12 @@ func dissectPNG(p *packet, t tvb, mi *mediaInfo) int {
 	for t.reportedRemaining(offset) > 0 {
 		length := t.u32(offset)
 		ty := t.u32(offset + 4)
+		// The chunk's subtree covers length, type, data and CRC.
+		if total := int32(length + 12); total < 0 {
+			panic(excReported)
+		} else {
+			t.ensure(offset, int(total))
+		}
 		offset += 4
 		if length > 1<<31-1 {
 			return offset

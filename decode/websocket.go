@@ -148,6 +148,7 @@ func dissectWebSocketFrame(p *packet, t tvb) {
 	}
 	p.setProto("WebSocket")
 	p.setInfo("WebSocket")
+	t.ensure(0, payloadOffset) // the WebSocket item covers the header
 	b0 := t.u8(0)
 	fin := b0&0x80 != 0
 	pmc := wc.deflate && b0&0x40 != 0
