@@ -379,7 +379,68 @@ func dissectGIF(p *packet, t tvb, mi *mediaInfo) int {
 		return 0
 	}
 	p.appendInfo(" (" + v + ")")
-	return t.len()
+	return gifBlocks(t, v == "GIF89a")
+}
+
+// gifBlocks walks a GIF's descriptors and blocks as dissect_gif reads
+// them, so that a short image raises where tshark's does; it returns the
+// offset reached.
+func gifBlocks(t tvb, gif89 bool) int {
+	offset := 6
+	t.ensure(offset, 4) // screen width and height
+	offset += 4
+	flags := t.u8(offset)
+	offset++
+	t.u8(offset) // background color
+	offset++
+	if gif89 {
+		t.u8(offset) // pixel aspect ratio
+	}
+	offset++
+	if flags&0x80 != 0 {
+		n := 3 * (1 << (1 + flags&0x07))
+		t.ensure(offset, n)
+		offset += n
+	}
+	for t.reportedRemaining(offset) > 0 {
+		switch t.u8(offset) {
+		case 0x21: // extension
+			t.u8(offset + 1)
+			offset += 2
+			offset += gifDataBlocks(t, offset)
+		case 0x2c: // image descriptor
+			t.ensure(offset+1, 8)
+			offset += 9
+			local := t.u8(offset)
+			offset++
+			if local&0x80 != 0 {
+				n := 3 * (1 << (1 + local&0x07))
+				t.ensure(offset, n)
+				offset += n
+			}
+			t.u8(offset) // LZW code size
+			offset++
+			offset += gifDataBlocks(t, offset)
+		case 0x3b: // trailer
+			return offset + 1
+		default:
+			offset++
+		}
+	}
+	return offset
+}
+
+// gifDataBlocks skips a sequence of data sub-blocks, up to and including
+// the empty one, reading each length byte.
+func gifDataBlocks(t tvb, offset int) int {
+	start := offset
+	for {
+		n := int(t.u8(offset))
+		offset += 1 + n
+		if n == 0 {
+			return offset - start
+		}
+	}
 }
 
 // dissectJFIF is dissect_jfif: a JPEG whose first segment says "JFIF"
