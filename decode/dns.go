@@ -32,6 +32,9 @@ const (
 	dnsMaxPointers = 255     // beyond this many pointers a name is a loop
 	dnsOpcodeQuery = 0
 	dnsOpcodeDSO   = 6
+	// dnsNameBudget is the number of labels and pointers the names of one
+	// message may walk (see expandDNSName).
+	dnsNameBudget = 1 << 20
 )
 
 // Name texts Wireshark substitutes for names it cannot show.
@@ -126,12 +129,13 @@ func dissectDNSMessage(p *packet, t tvb, off int, flavor dnsFlavor) {
 	if opcode == dnsOpcodeDSO && quest == 0 && ans == 0 && auth == 0 && add == 0 {
 		cur += dnsDSOData(t, cur)
 	}
+	budget := dnsNameBudget
 	for ; quest > 0; quest-- {
-		cur += p.dnsQuestion(t, cur, base, mdns)
+		cur += p.dnsQuestion(t, cur, base, mdns, &budget)
 	}
 	for _, n := range [3]int{ans, auth, add} {
 		for ; n > 0; n-- {
-			cur += p.dnsRecord(t, cur, base, mdns)
+			cur += p.dnsRecord(t, cur, base, mdns, &budget)
 		}
 	}
 }
@@ -159,9 +163,9 @@ func dnsDSOData(t tvb, off int) int {
 }
 
 // dnsQuestion adds " TYPE NAME" for one question and returns its size.
-func (p *packet) dnsQuestion(t tvb, off, base int, mdns bool) int {
+func (p *packet) dnsQuestion(t tvb, off, base int, mdns bool, budget *int) int {
 	var nb [dnsMaxNameLen + 8]byte
-	name, nameLen, used := getDNSName(t, off, base, nb[:0])
+	name, nameLen, used := getDNSName(t, off, base, nb[:0], budget)
 	typ := t.u16(off + used)
 	class := t.u16(off + used + 2)
 	p.appendInfo(" ")
@@ -181,9 +185,9 @@ func (p *packet) dnsQuestion(t tvb, off, base int, mdns bool) int {
 // dnsRecord adds " TYPE" and the record's summary for one resource record
 // (dissect_dns_answer) and returns its size. Record data is read the way
 // Wireshark reads it, so that a short record raises where tshark's does.
-func (p *packet) dnsRecord(t tvb, off, base int, mdns bool) int {
+func (p *packet) dnsRecord(t tvb, off, base int, mdns bool, budget *int) int {
 	var ob, nb [dnsMaxNameLen + 8]byte
-	owner, _, used := getDNSName(t, off, base, ob[:0])
+	owner, _, used := getDNSName(t, off, base, ob[:0], budget)
 	typ := t.u16(off + used)
 	class := t.u16(off + used + 2)
 	dataLen := int(t.u16(off + used + 8))
@@ -199,7 +203,7 @@ func (p *packet) dnsRecord(t tvb, off, base int, mdns bool) int {
 	}
 	// appendName adds " " and a name from the record data, escaped.
 	appendName := func(at int) int {
-		name, n, u := getDNSName(t, at, base, nb[:0])
+		name, n, u := getDNSName(t, at, base, nb[:0], budget)
 		p.appendInfo(" ")
 		p.appendInfoText(name[:n])
 		return u
@@ -211,7 +215,7 @@ func (p *packet) dnsRecord(t tvb, off, base int, mdns bool) int {
 		p.appendInfoBytes(dnsCString(owner))
 	}
 	skipName := func(at int) int {
-		_, _, u := getDNSName(t, at, base, nb[:0])
+		_, _, u := getDNSName(t, at, base, nb[:0], budget)
 		return u
 	}
 	switch typ {
@@ -260,7 +264,7 @@ func (p *packet) dnsRecord(t tvb, off, base int, mdns bool) int {
 		skipName(cur)
 	case 15: // MX
 		pref := t.u16(cur)
-		name, n, _ := getDNSName(t, cur+2, base, nb[:0])
+		name, n, _ := getDNSName(t, cur+2, base, nb[:0], budget)
 		p.appendInfo(" ")
 		p.appendInfoUint(uint64(pref))
 		p.appendInfo(" ")
@@ -311,7 +315,7 @@ func (p *packet) dnsRecord(t tvb, off, base int, mdns bool) int {
 		dnsNXTBitmap(t, cur+u, dataLen-u)
 	case 33: // SRV
 		prio, weight, port := t.u16(cur), t.u16(cur+2), t.u16(cur+4)
-		name, n, _ := getDNSName(t, cur+6, base, nb[:0])
+		name, n, _ := getDNSName(t, cur+6, base, nb[:0], budget)
 		p.appendInfo(" ")
 		p.appendInfoUint(uint64(prio))
 		p.appendInfo(" ")
@@ -338,14 +342,14 @@ func (p *packet) dnsRecord(t tvb, off, base int, mdns bool) int {
 		p.appendInfo(" ")
 		p.appendASCIIText(flagText, -1)
 	case 36: // KX
-		name, n, _ := getDNSName(t, cur+2, base, nb[:0])
+		name, n, _ := getDNSName(t, cur+2, base, nb[:0], budget)
 		pref := t.u16(cur)
 		p.appendInfo(" ")
 		p.appendInfoUint(uint64(pref))
 		p.appendInfo(" ")
 		p.appendInfoText(name[:n])
 	case 38: // A6
-		p.dnsA6(t, cur, base, nb[:0])
+		p.dnsA6(t, cur, base, nb[:0], budget)
 	case 41: // OPT
 		for rest := dataLen; rest > 0; {
 			t.u16(cur)
@@ -379,7 +383,7 @@ func (p *packet) dnsRecord(t tvb, off, base int, mdns bool) int {
 }
 
 // dnsA6 adds " PREFIXLEN SUFFIX PREFIXNAME" for an A6 record (RFC 2874).
-func (p *packet) dnsA6(t tvb, cur, base int, nb []byte) {
+func (p *packet) dnsA6(t tvb, cur, base int, nb []byte, budget *int) {
 	preLen := int(t.u8(cur))
 	cur++
 	sufLen := uint16(128 - preLen)
@@ -395,7 +399,7 @@ func (p *packet) dnsA6(t tvb, cur, base int, nb []byte) {
 	var name []byte
 	n := 0
 	if preLen > 0 {
-		name, n, _ = getDNSName(t, cur, base, nb)
+		name, n, _ = getDNSName(t, cur, base, nb, budget)
 	}
 	p.appendInfo(" ")
 	p.appendInfoUint(uint64(preLen))
@@ -432,8 +436,8 @@ func dnsNXTBitmap(t tvb, cur, rest int) {
 // base) written into buf, how many of its bytes make up the display text,
 // and how many packet bytes it occupies in place. A name Wireshark cannot
 // show comes back as its placeholder text.
-func getDNSName(t tvb, off, base int, buf []byte) (name []byte, nameLen, used int) {
-	name, nameLen, used = expandDNSName(t, off, base, buf)
+func getDNSName(t tvb, off, base int, buf []byte, budget *int) (name []byte, nameLen, used int) {
+	name, nameLen, used = expandDNSName(t, off, base, buf, budget)
 	if (len(name) == 0 || name[0] == 0) && used <= dnsMinNameLen {
 		return dnsRootName, len(dnsRootName), used
 	}
@@ -446,13 +450,24 @@ func getDNSName(t tvb, off, base int, buf []byte) (name []byte, nameLen, used in
 // expandDNSName is expand_dns_name. room mirrors Wireshark's maxname: the
 // space left in its 255-byte buffer; label bytes that no longer fit are
 // skipped without being read.
-func expandDNSName(t tvb, off, base int, buf []byte) (name []byte, nameLen, used int) {
+//
+// budget bounds the labels and pointers a message's names may walk:
+// crafted pointer chains could otherwise cost millions of steps per name.
+// No real message comes near it; one that exhausts it is shown malformed.
+func expandDNSName(t tvb, off, base int, buf []byte, budget *int) (name []byte, nameLen, used int) {
 	start := off
 	used = -1
 	pointers := 0
 	room := dnsMaxNameLen
 	buf = buf[:0]
+	// Pointer targets seen: coming back to one means the walk repeats
+	// itself until Wireshark's pointer limit, which ends in the loop text
+	// (the repeated walk reads nothing new, so it cannot raise instead).
+	var targets [dnsMaxPointers + 1]int32
 	for {
+		if *budget--; *budget < 0 {
+			panic(excReported)
+		}
 		c := int(t.u8(off))
 		off++
 		if c == 0 {
@@ -469,14 +484,16 @@ func expandDNSName(t tvb, off, base int, buf []byte) (name []byte, nameLen, used
 			} else {
 				room--
 			}
-			for ; c > 0; c-- {
-				if room > 0 {
-					buf = append(buf, t.u8(off))
-					nameLen++
-					room--
+			n := min(c, max(room, 0))
+			if !t.has(off, n) {
+				for i := 0; i < n; i++ { // raise where the byte-wise read would
+					t.u8(off + i)
 				}
-				off++
 			}
+			buf = append(buf, t.b[off:off+n]...)
+			nameLen += n
+			room -= n
+			off += c // what no longer fits is skipped unread
 		case 0x40:
 			if c&0x3f != 1 {
 				used = off - start
@@ -518,12 +535,20 @@ func expandDNSName(t tvb, off, base int, buf []byte) (name []byte, nameLen, used
 			if used < 0 {
 				used = off - start
 			}
-			if target == off+2 || pointers > dnsMaxPointers {
+			seen := false
+			for _, v := range targets[:min(pointers-1, len(targets))] {
+				if int(v) == target {
+					seen = true
+					break
+				}
+			}
+			if target == off+2 || pointers > dnsMaxPointers || seen {
 				if used < 1 {
 					panic(excReported)
 				}
 				return dnsLoopName, len(dnsLoopName), used
 			}
+			targets[pointers-1] = int32(target)
 			off = target
 		}
 	}

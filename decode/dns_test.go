@@ -186,7 +186,8 @@ func TestGetDNSName(t *testing.T) {
 						caught = true
 					}
 				}()
-				name, n, used = getDNSName(newRealTvb(msg), c.off, 0, nil)
+				budget := dnsNameBudget
+				name, n, used = getDNSName(newRealTvb(msg), c.off, 0, nil, &budget)
 			}()
 			if caught != c.malform {
 				t.Fatalf("raised %v, want %v", caught, c.malform)

@@ -194,7 +194,8 @@ func nbnsNameTypeClass(t tvb, off, base int, buf []byte) ([]byte, uint16, int) {
 // (others as <xx>, trailing blanks dropped), <type>, and the scope.
 func nbnsName(t tvb, off, base int, buf []byte) ([]byte, int) {
 	var raw [dnsMaxNameLen + 8]byte
-	name, _, used := getDNSName(t, off, base, raw[:0])
+	budget := dnsNameBudget
+	name, _, used := getDNSName(t, off, base, raw[:0], &budget)
 	name = dnsCString(name)
 	var nb [netbiosNameLen]byte
 	idx, i := 0, 0
