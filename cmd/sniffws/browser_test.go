@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -78,7 +79,12 @@ func startBrowser(t *testing.T) *browser {
 	if path == "" {
 		t.Skip("no Chromium to drive: install Debian's chromium package (apt-get install chromium) or set SNIFFWS_CHROMIUM=/path/to/chrome")
 	}
-	profile := t.TempDir()
+	// Not t.TempDir: the browser's helper processes may still be writing
+	// for a moment after it exits, which would fail the test's cleanup.
+	profile, err := os.MkdirTemp("", "sniffws-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	b := &browser{t: t, stderr: &syncBuffer{}, pending: map[int64]chan cdpMessage{}, done: make(chan struct{})}
 	b.cmd = exec.Command(path,
 		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -88,6 +94,8 @@ func startBrowser(t *testing.T) *browser {
 		"--user-data-dir="+profile, "--remote-debugging-port=0", "--window-size=1280,800",
 		"about:blank")
 	b.cmd.Stderr = b.stderr
+	// Its own process group, so that the helpers go with it.
+	b.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := b.cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", path, err)
 	}
@@ -96,8 +104,6 @@ func startBrowser(t *testing.T) *browser {
 		b.cmd.Wait()
 		close(exited)
 	}()
-	// Registered after t.TempDir, so it runs first: the profile is
-	// removed only once the browser is gone.
 	t.Cleanup(func() {
 		if b.conn != nil {
 			b.call("", "Browser.close", nil, nil)
@@ -106,9 +112,17 @@ func startBrowser(t *testing.T) *browser {
 		select {
 		case <-exited:
 		case <-time.After(5 * time.Second):
-			b.cmd.Process.Kill()
-			<-exited
 		}
+		syscall.Kill(-b.cmd.Process.Pid, syscall.SIGKILL)
+		<-exited
+		var rmErr error
+		for i := 0; i < 20; i++ {
+			if rmErr = os.RemoveAll(profile); rmErr == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Logf("removing the browser profile: %v", rmErr)
 	})
 
 	// Chromium writes its port and browser path here once it listens.
