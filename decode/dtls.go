@@ -66,7 +66,12 @@ func dissectDTLSHeuristic(p *packet, t tvb) bool {
 	offset := 0
 	if t.reported == length {
 		for offset+13 <= length && looksLikeDTLS(t, offset) {
-			// Connection ID records: the default CID length is 0.
+			if t.u8(offset) == tlsCID {
+				// The CID's length is what the session negotiated.
+				if st := p.d.state.dtls.bySessionCID(t, offset+11); st != nil {
+					offset += st.cidLength(st.fromServer(p, dtlsAssociations))
+				}
+			}
 			offset += int(t.u16(offset+11)) + 13
 			if offset == length {
 				dissectDTLS(p, t)
@@ -107,7 +112,17 @@ func dissectDTLS(p *packet, t tvb) (consumed int) {
 	if p.conv == nil {
 		return 0
 	}
-	st := appState(p.conv, "dtls", newDTLSState)
+	var st *dtlsState
+	if t.u8(0) == tlsCID {
+		// A CID record names its session, whatever the addresses.
+		if st = p.d.state.dtls.bySessionCID(t, 11); st != nil {
+			appState(p.conv, "dtls", newDTLSState)
+			p.conv.app["dtls"] = st
+		}
+	}
+	if st == nil {
+		st = appState(p.conv, "dtls", newDTLSState)
+	}
 	s := &st.tlsSession
 	if s.lastNonTLSFrame != 0 && s.lastNonTLSFrame >= p.num {
 		return 0
@@ -152,13 +167,18 @@ func (st *dtlsState) dissectRecord(p *packet, t tvb, offset int, fromServer bool
 	contentType := t.u8(offset)
 	version := t.u16(offset + 1)
 	t.ensure(offset+3, 8) // epoch and sequence number
-	recordLen := int(t.u16(offset + 11))
+	cidLen := 0
+	if contentType == tlsCID {
+		cidLen = st.cidLength(fromServer)
+		t.ensure(offset+11, cidLen)
+	}
+	recordLen := int(t.u16(offset + 11 + cidLen))
 	if !tlsValidContentType(contentType) {
 		p.appendInfoSep(", ", "Continuation Data")
 		p.setProto("DTLS")
 		return offset + 13 + recordLen
 	}
-	offset += 13
+	offset += 13 + cidLen
 	nextByte := t.u8(offset)
 	if s.version == tlsVersionUnknown {
 		s.trySetVersion(contentType, nextByte, true, version)
@@ -283,10 +303,12 @@ func (st *dtlsState) dissectHandshake(p *packet, t tvb, offset, recordLen int, f
 			s.resetForHello(true)
 			s.setServer(p)
 			s.clientHello(msg, 0, length, true)
+			p.d.state.dtls.addCIDSession(st)
 		case tlsHsServerHello:
 			s.resetForHello(false)
 			s.trySetVersion(tlsHandshake, tlsHsServerHello, true, msg.u16(0))
 			s.serverHello(p, msg, 0, length)
+			p.d.state.dtls.addCIDSession(st)
 		case tlsHsServerHelloDone:
 			s.sessionResumed = false
 		}
@@ -294,6 +316,52 @@ func (st *dtlsState) dissectHandshake(p *packet, t tvb, offset, recordLen int, f
 			msg.ensure(0, length)
 		}
 	}
+}
+
+// cidLength is dtls_cid_length: the CID in records from the server is the
+// one the client asked for, and the other way round.
+func (st *dtlsState) cidLength(fromServer bool) int {
+	if fromServer {
+		return len(st.clientCID)
+	}
+	return len(st.serverCID)
+}
+
+// dtlsTable is the capture-wide list of DTLS sessions that negotiated
+// connection IDs (ssl_add_session_by_cid), so that a record whose
+// addresses changed still finds its session.
+type dtlsTable struct {
+	cidSessions []*dtlsState
+}
+
+const dtlsMaxCIDSessions = 1024
+
+func (d *dtlsTable) addCIDSession(st *dtlsState) {
+	if len(st.clientCID) == 0 && len(st.serverCID) == 0 {
+		return
+	}
+	for _, x := range d.cidSessions {
+		if x == st {
+			return
+		}
+	}
+	if len(d.cidSessions) >= dtlsMaxCIDSessions {
+		d.cidSessions = d.cidSessions[1:]
+	}
+	d.cidSessions = append(d.cidSessions, st)
+}
+
+// bySessionCID is ssl_get_session_by_cid: the first session one of whose
+// CIDs starts at offset.
+func (d *dtlsTable) bySessionCID(t tvb, offset int) *dtlsState {
+	for _, st := range d.cidSessions {
+		for _, cid := range [2][]byte{st.clientCID, st.serverCID} {
+			if len(cid) > 0 && t.has(offset, len(cid)) && string(t.b[offset:offset+len(cid)]) == string(cid) {
+				return st
+			}
+		}
+	}
+	return nil
 }
 
 // dtlsDirection is 0 or 1 for the two ends of the conversation.

@@ -216,6 +216,53 @@ var dtlsCases = []udpCase{
 	},
 }
 
-func TestDTLSDatagrams(t *testing.T) { checkUDPCases(t, dtlsCases) }
+// dtlsCIDHello is a hello body with a connection_id extension (RFC 9146).
+func dtlsCIDHello(client bool, cid []byte) []byte {
+	ext := tlsExt(54, append([]byte{byte(len(cid))}, cid...))
+	var b []byte
+	if client {
+		b = append(dtlsClientHelloBody([]byte{1, 2, 3, 4}), 0, byte(len(ext)))
+	} else {
+		b = append(tlsServerHelloBody(0xfefd, tlsRandom(0x40)), 0, byte(len(ext)))
+		// tlsServerHelloBody ends with the compression method.
+	}
+	return append(b, ext...)
+}
 
-func init() { registerSynthUDP("dtls-", dtlsCases) }
+// dtlsCIDRec is a tls12_cid record carrying cid.
+func dtlsCIDRec(seq uint64, cid, body []byte) []byte {
+	out := []byte{25, 0xfe, 0xfd, 0, 1}
+	out = append(out, byte(seq>>40), byte(seq>>32), byte(seq>>24), byte(seq>>16), byte(seq>>8), byte(seq))
+	out = append(out, cid...)
+	out = binary.BigEndian.AppendUint16(out, uint16(len(body)))
+	return append(out, body...)
+}
+
+var dtlsCIDCases = []udpCase{
+	{
+		name:       "connection ids",
+		serverPort: 5684,
+		datagrams: []udpDatagram{
+			{fromClient: true, data: dtlsRec(22, 0xfefd, 0, dtlsWhole(1, 0, dtlsCIDHello(true, []byte{0xc1, 0xc2, 0xc3, 0xc4})))},
+			{fromClient: false, data: dtlsRec(22, 0xfefd, 0, dtlsWhole(2, 0, dtlsCIDHello(false, []byte{0x5e, 0x5f})), dtlsWhole(14, 1, nil))},
+			{fromClient: true, data: append(dtlsCIDRec(1, []byte{0x5e, 0x5f}, repeat(7, 30)), dtlsCIDRec(2, []byte{0x5e, 0x5f}, repeat(8, 20))...)},
+			{fromClient: false, data: dtlsCIDRec(1, []byte{0xc1, 0xc2, 0xc3, 0xc4}, repeat(9, 30))},
+		},
+		want: []string{
+			"DTLS|Client Hello",
+			"DTLSv1.2|Server Hello, Server Hello Done",
+			"DTLSv1.2|Connection ID, Connection ID",
+			"DTLSv1.2|Connection ID",
+		},
+	},
+}
+
+func TestDTLSDatagrams(t *testing.T) {
+	checkUDPCases(t, dtlsCases)
+	checkUDPCases(t, dtlsCIDCases)
+}
+
+func init() {
+	registerSynthUDP("dtls-", dtlsCases)
+	registerSynthUDP("dtls-", dtlsCIDCases)
+}

@@ -10,6 +10,8 @@ type decoderState struct {
 	expect expectTable
 	// quic tracks QUIC connections by connection ID (quic.go).
 	quic quicTable
+	// dtls lists the DTLS sessions with connection IDs (dtls.go).
+	dtls dtlsTable
 	// wlanFrags reassembles fragmented 802.11 frames (ieee80211.go).
 	wlanFrags wlanFragTable
 }

@@ -100,7 +100,12 @@ type tlsSession struct {
 	sessionID        [32]byte
 	sessionIDLen     uint8
 	hasEarlyData     bool
-	sessionResumed   bool
+
+	// DTLS connection IDs from the hellos' connection_id extensions: the
+	// client's is in the records the server sends, and the other way round.
+	clientCIDPresent, serverCIDPresent bool
+	clientCID, serverCID               []byte
+	sessionResumed                     bool
 
 	// Handshake messages spanning records, per direction (client, server).
 	hs [2]tlsHandshakeReassembly

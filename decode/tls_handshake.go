@@ -31,8 +31,10 @@ const (
 
 // Hello extensions that change what is shown.
 const (
-	tlsExtEarlyData         = 42
-	tlsExtSupportedVersions = 43
+	tlsExtEarlyData              = 42
+	tlsExtSupportedVersions      = 43
+	tlsExtConnectionIDDeprecated = 53 // draft-ietf-tls-dtls-connection-id-07
+	tlsExtConnectionID           = 54 // RFC 9146
 )
 
 // tlsMaxHandshakeMessage bounds the bytes kept for one message being
@@ -432,6 +434,8 @@ func (s *tlsSession) helloExtensions(t tvb, offset, end int, hsType uint8) {
 			if hsType == tlsHsClientHello {
 				s.offeredVersions(t, offset, next)
 			}
+		case tlsExtConnectionIDDeprecated, tlsExtConnectionID:
+			s.connectionID(t, offset, hsType)
 		}
 		offset = next
 	}
@@ -452,5 +456,27 @@ func (s *tlsSession) offeredVersions(t tvb, offset, end int) {
 	}
 	if maxDraft != 0 {
 		s.tls13Draft = maxDraft
+	}
+}
+
+// connectionID is ssl_dissect_hnd_hello_ext_connection_id: the CID a side
+// asks its peer to put in DTLS records sent to it.
+func (s *tlsSession) connectionID(t tvb, offset int, hsType uint8) {
+	n := int(t.u8(offset))
+	var cid []byte
+	if n > 0 {
+		cid = append([]byte(nil), t.bytes(offset+1, n)...)
+	}
+	switch hsType {
+	case tlsHsClientHello:
+		s.clientCIDPresent = true
+		if n > 0 {
+			s.clientCID = cid
+		}
+	case tlsHsServerHello:
+		s.serverCIDPresent = true
+		if n > 0 {
+			s.serverCID = cid
+		}
 	}
 }
