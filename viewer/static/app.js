@@ -18,13 +18,21 @@ const opts = {
   maxRows: intParam('rows', 10000, 10, 1000000),
   fps: intParam('fps', 30, 1, 240),
 };
-const wsURL = params.get('ws') || `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`;
+// sniffws -token SECRET wants ?token=SECRET on the stream and /metrics:
+// the page passes on its own.
+const token = params.get('token');
+let wsURL = params.get('ws');
+if (!wsURL) {
+  wsURL = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`;
+  if (token) wsURL += '?token=' + encodeURIComponent(token);
+}
 let metricsURL = null;
 try {
   const u = new URL(wsURL);
   u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
   u.pathname = '/metrics';
-  u.search = '';
+  const t = u.searchParams.get('token');
+  u.search = t ? '?token=' + encodeURIComponent(t) : '';
   metricsURL = u.href;
 } catch (_) {
   // A bad ?ws= URL; connect() reports it.
@@ -74,15 +82,18 @@ function onState(s) {
   if (opened) pollMetrics();
 }
 
+// plain drops the query (a token) from a URL shown on screen.
+const plain = (u) => String(u || '').replace(/\?.*$/, '');
+
 function showStatus() {
   const el = $('status');
   let text;
   switch (conn.state) {
     case 'connecting':
-      text = `connecting to ${conn.url}`;
+      text = `connecting to ${plain(conn.url)}`;
       break;
     case 'open':
-      text = `live · ${conn.url}`;
+      text = `live · ${plain(conn.url)}`;
       break;
     case 'closed': {
       // The last session's close stays up while the server is away.
