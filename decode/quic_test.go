@@ -119,6 +119,7 @@ func quicCases() []udpCase {
 	ckd, _ := quicKeysFor(quicDCID, 0xff00001d)
 	retryDCID := []byte{0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78}
 	rck, rsk := quicKeysFor(retryDCID, quicVersionV1)
+	ek, esk := quicKeysFor(nil, quicVersionV1)
 	padding := repeat(0, 40)
 	return []udpCase{
 		{
@@ -218,6 +219,25 @@ func quicCases() []udpCase {
 				"QUIC|0-RTT, DCID=0102030405060708",
 				"QUIC|Protected Payload (KP0), DCID=5152535455",
 				"QUIC|Protected Payload (KP0)",
+			},
+		},
+		{
+			name:       "compatible version negotiation and an empty DCID",
+			serverPort: 443,
+			datagrams: []udpDatagram{
+				{fromClient: true, data: quicLong(quicVersionV1, quicInitial, quicDCID, quicClientCID, nil, 0, 1, quicCat(quicFrame(1), padding), ck)},
+				{fromClient: false, data: quicLong(quicVersionV2, quicInitial, quicClientCID, quicServerCID, nil, 0, 1, quicCat(quicFrame(2, 0, 0, 0, 0), padding), sk2)},
+				{fromClient: true, data: quicLong(quicVersionV2, quicInitial, quicServerCID, quicClientCID, nil, 1, 1, quicCat(quicFrame(1), padding), ck2)},
+				{fromClient: true, data: quicLong(quicVersionV1, quicInitial, nil, []byte{0xe1}, nil, 0, 1, quicCat(quicFrame(1), padding), ek)},
+				{fromClient: false, data: quicLong(quicVersionV1, quicInitial, []byte{0xe1}, nil, nil, 0, 1, quicCat(quicFrame(2, 0, 0, 0, 0), padding), esk)},
+			},
+			want: []string{
+				"QUIC|Initial, DCID=0102030405060708, SCID=aabbccdd, PKN: 0, PING, PADDING",
+				"QUIC|Initial, DCID=aabbccdd, SCID=5152535455, PKN: 0, ACK, PADDING",
+				"QUIC|Initial, DCID=5152535455, SCID=aabbccdd, PKN: 1, PING, PADDING",
+				// Same addresses and no DCID: the first connection's keys.
+				"QUIC|Initial, SCID=e1, PKN: 3443637",
+				"QUIC|Initial, DCID=e1, PKN: 471370",
 			},
 		},
 		{
