@@ -517,11 +517,6 @@ func dissectQUIC(p *packet, t tvb) int {
 	longType, version, dcid, scid := quicExtractHeader(t)
 	var dg quicDatagram
 	conn := q.find(p, longType, &dcid, &dg.fromServer)
-	var retryODCID *quicCID
-	if conn != nil && longType == quicRetry && conn.clientDCIDSet {
-		odcid := conn.clientDCIDInitial
-		retryODCID = &odcid
-	}
 	dg.conn = q.createOrUpdate(conn, p, longType, version, scid, dcid, dg.fromServer)
 
 	offset := 0
@@ -539,7 +534,7 @@ func dissectQUIC(p *packet, t tvb) int {
 				break
 			}
 			if quicLongPacketType(first, v) == quicRetry {
-				quicRetryPacket(p, next, v, retryODCID)
+				quicRetryPacket(p, next, v)
 			} else {
 				q.longHeader(p, next, &dg)
 			}
@@ -607,7 +602,8 @@ func quicCheckCoalescedDCID(t tvb, dg *quicDatagram, isFirst bool, firstDCID *qu
 	return dcid == *firstDCID
 }
 
-// appendCIDs appends ", DCID=..." and ", SCID=..." as the long header
+// quicLongHeaderCommon reads the version and connection IDs after the
+// first byte and appends ", DCID=..." and ", SCID=..." as the long header
 // has them (dissect_quic_long_header_common); it returns the offset after
 // them.
 func quicLongHeaderCommon(p *packet, t tvb, offset int) int {
@@ -667,7 +663,9 @@ func quicVersionNegotiation(p *packet, t tvb) {
 	}
 }
 
-func quicRetryPacket(p *packet, t tvb, version uint32, odcid *quicCID) {
+// quicRetryPacket is dissect_quic_retry_packet. Checking the integrity tag
+// changes no column, so it is not done.
+func quicRetryPacket(p *packet, t tvb, version uint32) {
 	p.setInfo("Retry")
 	offset := quicLongHeaderCommon(p, t, 1)
 	if quicIsDraftMax(version, 24) {
@@ -685,10 +683,10 @@ func quicRetryPacket(p *packet, t tvb, version uint32, odcid *quicCID) {
 	if !quicIsDraftMax(version, 24) {
 		t.ensure(offset, 16) // the integrity tag
 	}
-	_ = odcid // verifying the tag changes no column
 }
 
-// pnSpace is the packet number space of a packet's first byte.
+// maxPN is the largest packet number seen in the space of the packet with
+// this first byte, in one direction.
 func (c *quicConn) maxPN(fromServer bool, first uint8) *uint64 {
 	space := 2
 	if first&0x80 != 0 {
