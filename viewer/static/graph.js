@@ -319,49 +319,78 @@ export class Graph {
     ctx.clearRect(0, 0, this.width, this.height);
     const lit = this.lit;
     const isLit = (n) => !lit || lit(n.id) || this.selected.has(n.id);
-    ctx.lineCap = 'round';
+    // Shapes of one style go into one path: a few dozen strokes and fills
+    // per frame instead of one per link and node.
+    const batches = new Map();
+    const batch = (kind, style, alpha, width) => {
+      const key = kind + style + alpha + '|' + width;
+      let b = batches.get(key);
+      if (!b) {
+        b = { kind, style, alpha, width, shapes: [] };
+        batches.set(key, b);
+      }
+      return b.shapes;
+    };
+    const bucket = (f) => Math.round(f * 4) / 4; // freshness in 5 steps
     for (const l of this.linkList) {
       if (!this.visible(l) || !this.nodes.has(l.a.id) || !this.nodes.has(l.b.id)) continue;
-      const fresh = Math.max(0, 1 - (now - l.last) / freshMs);
+      const fresh = bucket(Math.max(0, 1 - (now - l.last) / freshMs));
       const on = isLit(l.a) && isLit(l.b);
-      ctx.globalAlpha = on ? 0.3 + 0.6 * fresh : 0.06;
-      ctx.strokeStyle = colour(l.kind);
-      ctx.lineWidth = Math.min(8, 0.8 + 0.6 * Math.log2(1 + l.count));
+      const width = Math.round(Math.min(8, 0.8 + 0.6 * Math.log2(1 + l.count)) * 2) / 2;
       const ax = l.a.x * v.k + v.x, ay = l.a.y * v.k + v.y;
-      ctx.beginPath();
       if (l.a === l.b) {
         const r = l.a.r * v.k;
-        ctx.arc(ax + r * 0.8, ay - r * 0.8, Math.max(5, r * 0.7), 0, 2 * Math.PI);
+        batch('stroke', colour(l.kind), on ? 0.3 + 0.6 * fresh : 0.06, width)
+          .push([ax + r * 0.8, ay - r * 0.8, Math.max(5, r * 0.7)]);
       } else {
-        ctx.moveTo(ax, ay);
-        ctx.lineTo(l.b.x * v.k + v.x, l.b.y * v.k + v.y);
+        batch('stroke', colour(l.kind), on ? 0.3 + 0.6 * fresh : 0.06, width)
+          .push([ax, ay, 0, l.b.x * v.k + v.x, l.b.y * v.k + v.y]);
       }
-      ctx.stroke();
     }
+    const rings = [];
     for (const n of this.nodeList) {
       if (!this.visible(n)) continue;
       const x = n.x * v.k + v.x, y = n.y * v.k + v.y;
       const r = Math.max(2.5, n.r * v.k);
       const on = isLit(n);
-      const fresh = Math.max(0, 1 - (now - n.last) / freshMs);
+      const fresh = bucket(Math.max(0, 1 - (now - n.last) / freshMs));
       const c = colour(n.group != null ? n.group : n.kind);
-      if (fresh > 0 && on) {
-        ctx.globalAlpha = 0.35 * fresh;
-        ctx.fillStyle = c;
-        ctx.beginPath();
-        ctx.arc(x, y, r + 3 + 5 * fresh, 0, 2 * Math.PI);
+      if (fresh > 0 && on) batch('fill', c, 0.35 * fresh, 0).push([x, y, r + 3 + 5 * fresh]);
+      batch('fill', c, on ? 1 : 0.18, 1).push([x, y, r]);
+      if (n === this.hover || this.selected.has(n.id)) rings.push([x, y, r]);
+    }
+    ctx.lineCap = 'round';
+    // Glows (width 0) under nodes (width 1): insertion order already
+    // puts links first; sort the fills so that no glow covers a node.
+    const list = [...batches.values()].sort((p, q) => (p.kind === q.kind ? p.width - q.width : p.kind === 'stroke' ? -1 : 1));
+    for (const b of list) {
+      ctx.globalAlpha = b.alpha;
+      ctx.beginPath();
+      for (const sh of b.shapes) {
+        if (sh.length === 5) {
+          ctx.moveTo(sh[0], sh[1]);
+          ctx.lineTo(sh[3], sh[4]);
+        } else {
+          ctx.moveTo(sh[0] + sh[2], sh[1]);
+          ctx.arc(sh[0], sh[1], sh[2], 0, 2 * Math.PI);
+        }
+      }
+      if (b.kind === 'stroke') {
+        ctx.strokeStyle = b.style;
+        ctx.lineWidth = b.width;
+        ctx.stroke();
+      } else {
+        ctx.fillStyle = b.style;
         ctx.fill();
       }
-      ctx.globalAlpha = on ? 1 : 0.18;
-      ctx.fillStyle = c;
+    }
+    ctx.globalAlpha = 1;
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = '#ffffff';
+    for (const [x, y, r] of rings) {
       ctx.beginPath();
       ctx.arc(x, y, r, 0, 2 * Math.PI);
-      ctx.fill();
-      if (n === this.hover || this.selected.has(n.id)) {
-        ctx.lineWidth = 2;
-        ctx.strokeStyle = '#ffffff';
-        ctx.stroke();
-      }
+      ctx.stroke();
     }
     ctx.globalAlpha = 1;
     ctx.font = '11px system-ui, sans-serif';
