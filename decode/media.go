@@ -59,8 +59,83 @@ func init() {
 		"multipart/mixed", "multipart/related", "multipart/alternative", "multipart/form-data",
 		"multipart/report", "multipart/signed", "multipart/encrypted", "multipart/byteranges", "multipart/")
 	// Dissectors that take the body without writing any column.
-	registerMediaType(dissectSilentMedia, "application/octet-stream",
-		"application/pkix-cert", "application/pkix-crl")
+	registerMediaType(dissectSilentMedia, "application/octet-stream")
+	registerMediaType(dissectBERMedia, "application/pkcs7-mime", "application/pkcs7-signature", "application/pkcs10")
+	registerMediaType(dissectPKIXCert, "application/pkix-cert")
+	registerMediaType(dissectPKIXCRL, "application/pkix-crl")
+	registerMediaType(dissectPKIXTSPQuery, "application/timestamp-query")
+	registerMediaType(dissectPKIXTSPReply, "application/timestamp-reply")
+}
+
+// dissectPKIXCert is the application/pkix-cert dissector: it names its
+// type whatever it was looked up by.
+func dissectPKIXCert(p *packet, t tvb, mi *mediaInfo) int {
+	p.appendInfoSep(" ", "(application/pkix-cert)")
+	berFirstElement(t)
+	return max(t.len(), 1)
+}
+
+// dissectBERMedia takes a BER-encoded body (CMS, PKCS #10) without
+// writing any column.
+func dissectBERMedia(p *packet, t tvb, mi *mediaInfo) int {
+	berFirstElement(t)
+	return max(t.len(), 1)
+}
+
+// berFirstElement reads the identifier and length of the body's first
+// BER element and checks that its contents are there: the ASN.1
+// dissectors raise when a body's outer element runs past the data.
+func berFirstElement(t tvb) {
+	off := 0
+	if t.u8(off)&0x1f == 0x1f { // high tag number form
+		off++
+		for n := 0; t.u8(off)&0x80 != 0; n++ {
+			if n > 4 {
+				return
+			}
+			off++
+		}
+	}
+	off++
+	l := t.u8(off)
+	off++
+	length := int(l)
+	if l&0x80 != 0 {
+		n := int(l & 0x7f)
+		if n == 0 || n > 4 {
+			return // indefinite, or more than Wireshark reads
+		}
+		length = 0
+		for range n {
+			length = length<<8 | int(t.u8(off))
+			off++
+		}
+	}
+	t.ensure(off, length)
+}
+
+// dissectPKIXCRL replaces the columns for a certificate revocation list.
+func dissectPKIXCRL(p *packet, t tvb, mi *mediaInfo) int {
+	p.setProto("PKIX-CRL")
+	p.setInfo("Certificate Revocation List")
+	berFirstElement(t)
+	return max(t.len(), 1)
+}
+
+// dissectPKIXTSPQuery and dissectPKIXTSPReply are RFC 3161 time-stamp
+// requests and responses.
+func dissectPKIXTSPQuery(p *packet, t tvb, mi *mediaInfo) int {
+	p.setProto("PKIXTSP")
+	p.setInfo("Query")
+	berFirstElement(t)
+	return max(t.len(), 1)
+}
+
+func dissectPKIXTSPReply(p *packet, t tvb, mi *mediaInfo) int {
+	p.setProto("PKIXTSP")
+	p.setInfo("Reply")
+	berFirstElement(t)
+	return max(t.len(), 1)
 }
 
 // xmlRootNames are the media types whose DTD names the XML root protocol,

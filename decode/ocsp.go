@@ -20,8 +20,6 @@ func dissectOCSPResponse(p *packet, t tvb, mi *mediaInfo) int {
 func dissectOCSP(p *packet, t tvb, what string) int {
 	p.setProto("OCSP")
 	p.setInfo(what)
-	// The body is one BER SEQUENCE; its first two bytes are read before
-	// anything can be said about it.
-	t.u16(0)
+	berFirstElement(t)
 	return max(t.len(), 1)
 }
