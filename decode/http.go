@@ -52,8 +52,13 @@ const (
 	httpNotification
 )
 
-// maxChunkOffsets bounds the per-direction cache of chunk scan offsets.
-const maxChunkOffsets = 64
+// maxChunkOffsets bounds the per-direction cache of chunk scan offsets;
+// maxKeptURI bounds the request URI (and WebSocket header values) kept
+// per conversation.
+const (
+	maxChunkOffsets = 64
+	maxKeptURI      = 1024
+)
 
 // httpConv is what HTTP remembers about a conversation (http_conv_t).
 type httpConv struct {
@@ -602,7 +607,9 @@ func httpRequestLine(line []byte, hc *httpConv) {
 		next-- // two spaces: an empty URI
 	}
 	n, _ = getTokenLen(line, next)
-	hc.uri = append(hc.uri[:0], line[next:next+n]...)
+	// Only a CONNECT target's "host:port" is ever read back, so a bounded
+	// prefix is kept.
+	hc.uri = append(hc.uri[:0], line[next:next+min(n, maxKeptURI)]...)
 	hc.haveURI = true
 }
 
@@ -680,11 +687,11 @@ func httpProcessHeader(p *packet, t tvb, offset int, line []byte, nameLen int, t
 		hdr.haveUpgrade = true
 	case hdrWebSocketProtocol:
 		if typ == httpResponse {
-			hc.wsProtocol = string(cvalue)
+			hc.wsProtocol = string(cvalue[:min(len(cvalue), maxKeptURI)])
 		}
 	case hdrWebSocketExtensions:
 		if typ == httpResponse {
-			hc.wsExtensions = string(cvalue)
+			hc.wsExtensions = string(cvalue[:min(len(cvalue), maxKeptURI)])
 		}
 	}
 }
