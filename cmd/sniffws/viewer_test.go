@@ -271,7 +271,9 @@ func keepScreenshot(t *testing.T, path string) {
 // counters from /metrics (itself as one client).
 func TestViewerCounters(t *testing.T) {
 	b := startBrowser(t)
-	addr, done, stderr := serve(t, "-demo", "-c", "2", "-wait", "1")
+	// The sample's 0.4 s at a tenth of its pace: a stream of about 4 s,
+	// long enough for the page's polls.
+	addr, done, stderr := serve(t, "-r", sample, "-speed", "0.1")
 	if err := b.navigate("http://" + addr + "/"); err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,11 @@ function onState(s) {
   const opened = s.state === 'open' && conn.state !== 'open';
   conn = s;
   showStatus();
-  if (opened) pollMetrics();
+  // The server counts a client just after its upgrade: ask again soon.
+  if (opened) {
+    pollMetrics();
+    setTimeout(pollMetrics, 500);
+  }
 }
 
 // plain drops the query (a token) from a URL shown on screen.
