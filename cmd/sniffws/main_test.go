@@ -282,15 +282,24 @@ func readAllMessages(addr string, pause time.Duration) clientResult {
 	var r clientResult
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	conn, _, _, err := ws.Dial(ctx, "ws://"+addr+"/")
+	conn, br, _, err := ws.Dial(ctx, "ws://"+addr+"/")
 	if err != nil {
 		r.err = err
 		return r
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(20 * time.Second))
+	// Frames the server sent right behind its handshake response may already
+	// sit in the dialer's buffer: they come first.
+	var rw io.ReadWriter = conn
+	if br != nil {
+		rw = struct {
+			io.Reader
+			io.Writer
+		}{io.MultiReader(br, conn), conn}
+	}
 	for {
-		data, op, err := wsutil.ReadServerData(conn)
+		data, op, err := wsutil.ReadServerData(rw)
 		if err != nil {
 			var ce wsutil.ClosedError
 			if errors.As(err, &ce) {
