@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -34,6 +36,9 @@ const (
 	DefaultBufferSize = 32 << 20
 	// pollInterval bounds how long Next waits before noticing Stop.
 	pollInterval = 100 * time.Millisecond
+	// ifaceCheckInterval is how often a quiet capture checks that its
+	// interface is still there and up.
+	ifaceCheckInterval = time.Second
 )
 
 // LiveSource captures from a network interface through libpcap, in
@@ -44,7 +49,15 @@ type LiveSource struct {
 	iface    string
 	linkType decode.LinkType
 	stopped  atomic.Bool
-	count    uint64
+	count    atomic.Uint64 // read by Stats from other goroutines (/metrics)
+	statsMu  sync.Mutex    // pcap_stats adds into the handle's totals
+
+	// watch: the interface is a real one (not "any" or a pseudo-device),
+	// so Next checks it is still present and up when the capture is quiet:
+	// libpcap 1.10 reports a vanished interface only as a bare read error
+	// and one taken down not at all.
+	watch     bool
+	lastCheck time.Time
 }
 
 // Stats are libpcap's counters for a live capture.
@@ -94,7 +107,27 @@ func OpenLive(cfg LiveConfig) (*LiveSource, error) {
 			return nil, fmt.Errorf("capture on %s: bad capture filter %q: %w", cfg.Interface, cfg.Filter, err)
 		}
 	}
-	return &LiveSource{handle: h, iface: cfg.Interface, linkType: decode.LinkType(h.LinkType())}, nil
+	s := &LiveSource{handle: h, iface: cfg.Interface, linkType: decode.LinkType(h.LinkType()), lastCheck: time.Now()}
+	if ifi, err := net.InterfaceByName(cfg.Interface); err == nil && ifi.Flags&net.FlagUp != 0 {
+		s.watch = true
+	}
+	return s, nil
+}
+
+// checkInterface says whether the watched interface went away or down.
+func (s *LiveSource) checkInterface() error {
+	if !s.watch {
+		return nil
+	}
+	s.lastCheck = time.Now()
+	ifi, err := net.InterfaceByName(s.iface)
+	if err != nil {
+		return fmt.Errorf("capture on %s: the interface disappeared", s.iface)
+	}
+	if ifi.Flags&net.FlagUp == 0 {
+		return fmt.Errorf("capture on %s: the interface went down", s.iface)
+	}
+	return nil
 }
 
 // liveError turns libpcap's messages into ones that say what to do.
@@ -128,14 +161,27 @@ func (s *LiveSource) Next(f *decode.Frame) error {
 		data, ci, err := s.handle.ZeroCopyReadPacketData()
 		if err != nil {
 			if errors.Is(err, pcap.NextErrorTimeoutExpired) {
+				if time.Since(s.lastCheck) >= ifaceCheckInterval {
+					if err := s.checkInterface(); err != nil {
+						return err
+					}
+				}
 				continue
 			}
 			if errors.Is(err, pcap.NextErrorNoMorePackets) || s.stopped.Load() {
 				return io.EOF
 			}
+			if ierr := s.checkInterface(); ierr != nil {
+				return ierr
+			}
+			if errors.Is(err, pcap.NextErrorReadError) {
+				if perr := s.handle.Error(); perr != nil && perr.Error() != "" {
+					return fmt.Errorf("capture on %s: read error: %v", s.iface, perr)
+				}
+			}
 			return fmt.Errorf("capture on %s: %w", s.iface, err)
 		}
-		s.count++
+		s.count.Add(1)
 		f.Data = data
 		f.WireLen = ci.Length
 		f.Timestamp = ci.Timestamp
@@ -149,9 +195,12 @@ func (s *LiveSource) Next(f *decode.Frame) error {
 // Stop makes Next return io.EOF within pollInterval; safe from any goroutine.
 func (s *LiveSource) Stop() { s.stopped.Store(true) }
 
-// Stats returns libpcap's counters.
+// Stats returns libpcap's counters; safe to call from another goroutine
+// while Next runs.
 func (s *LiveSource) Stats() Stats {
-	st := Stats{Captured: s.count}
+	st := Stats{Captured: s.count.Load()}
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
 	if ps, err := s.handle.Stats(); err == nil {
 		st.Received = uint64(ps.PacketsReceived)
 		st.Dropped = uint64(ps.PacketsDropped)

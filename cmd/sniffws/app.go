@@ -46,6 +46,9 @@ type counters struct {
 }
 
 func (a *app) appendMetrics(dst []byte) []byte {
+	if a.live != nil {
+		a.updateDrops() // drops happen while the capture is quiet too
+	}
 	line := func(name, help string, v uint64) {
 		dst = append(dst, "# HELP sniffws_"+name+" "+help+"\n# TYPE sniffws_"+name+" counter\nsniffws_"+name+" "...)
 		dst = strconv.AppendUint(dst, v, 10)
@@ -71,8 +74,12 @@ func (a *app) main(ctx context.Context) int {
 	}
 	if c.print != "" {
 		a.out = bufio.NewWriterSize(a.stdout, 1<<16)
+		if err := a.dropPrivileges(); err != nil {
+			fmt.Fprintln(a.stderr, "sniffws:", err)
+			return 1
+		}
 	} else {
-		srv, err := wsserver.Listen(c.listen, wsserver.Config{
+		cfg := wsserver.Config{
 			QueueBytes:   c.queueKiB << 10,
 			Backlog:      c.backlog,
 			ExtraMetrics: a.appendMetrics,
@@ -80,13 +87,25 @@ func (a *app) main(ctx context.Context) int {
 			Logf: func(format string, args ...any) {
 				fmt.Fprintf(a.stderr, "sniffws: "+format+"\n", args...)
 			},
-		})
+		}
+		if err := c.exposure.apply(&cfg, c.listen, a.warnf); err != nil {
+			fmt.Fprintln(a.stderr, "sniffws:", err)
+			return 1
+		}
+		srv, err := wsserver.Listen(c.listen, cfg)
 		if err != nil {
 			fmt.Fprintf(a.stderr, "sniffws: serving on %s: %v\n", c.listen, err)
 			return 1
 		}
 		a.srv = srv
-		fmt.Fprintf(a.stderr, "sniffws: serving ws://%s (metrics at http://%s/metrics)\n", srv.Addr(), srv.Addr())
+		if err := a.dropPrivileges(); err != nil {
+			return a.finish(ctx, err)
+		}
+		if cfg.TLS != nil {
+			fmt.Fprintf(a.stderr, "sniffws: serving wss://%s (metrics at https://%s/metrics)\n", srv.Addr(), srv.Addr())
+		} else {
+			fmt.Fprintf(a.stderr, "sniffws: serving ws://%s (metrics at http://%s/metrics)\n", srv.Addr(), srv.Addr())
+		}
 		fmt.Fprintf(a.stderr, "sniffws: watch it: open http://%s/ in a browser, point DynaGraph at ws://%s, or run: go run ./bench/wsload -n 1 -addr %s -out /tmp/stream\n", srv.Addr(), srv.Addr(), srv.Addr())
 		if c.wait > 0 {
 			fmt.Fprintf(a.stderr, "sniffws: waiting for %d client(s) before reading input\n", c.wait)
@@ -133,6 +152,18 @@ func (a *app) finish(ctx context.Context, err error) int {
 		a.srv.Close(code, reason, closeTimeout)
 	}
 	return status
+}
+
+func (a *app) warnf(format string, args ...any) {
+	fmt.Fprintf(a.stderr, "sniffws: "+format+"\n", args...)
+}
+
+// dropPrivileges applies -Z once every privileged resource is open.
+func (a *app) dropPrivileges() error {
+	if a.cfg.user == "" {
+		return nil
+	}
+	return dropPrivileges(a.cfg.user, a.warnf)
 }
 
 // emit sends one encoded message to the sink. Finite inputs wait for the
@@ -254,6 +285,9 @@ func (a *app) runFrames(ctx context.Context) error {
 			break
 		}
 		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err() // a signal cut the read short: not damage
+			}
 			return err
 		}
 		n++
@@ -348,6 +382,7 @@ func (p *pacer) wait(ctx context.Context, ts time.Time) error {
 // runStdin serves tshark's CSV from standard input.
 func (a *app) runStdin(ctx context.Context) error {
 	r := sniff.NewCSVReader(a.stdin, a.cfg.stdinSep[0], a.cfg.stdinStop, a.stderr)
+	r.MaxLineBytes = a.cfg.stdinMaxLine
 	var rec decode.Record
 	var msg []byte
 	n := 0

@@ -45,6 +45,7 @@ type config struct {
 	stdinStop string
 	maxFlows  int
 	flowIdle  time.Duration
+	exposure  // who may connect, limits, -Z (security.go)
 }
 
 // mode is what produces the messages.
@@ -115,6 +116,7 @@ func newFlagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.stdinStop, "stdin-stop", "q", "-stdin: a line that is exactly `WORD` ends input")
 	fs.IntVar(&c.maxFlows, "max-flows", decode.DefaultMaxFlows, "track at most `N` TCP/UDP conversations; the least recent is forgotten beyond")
 	fs.DurationVar(&c.flowIdle, "flow-idle", -1, "forget conversations idle this `LONG` in capture time (default 10m for -i, never for -r, as tshark)")
+	c.exposure.flags(fs)
 	return fs
 }
 
@@ -150,7 +152,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	app := &app{cfg: c, stdin: stdin, stdout: stdout, stderr: stderr}
+	go func() {
+		// After the first signal, the default action again: a second
+		// Ctrl-C ends sniffws at once instead of waiting for clients.
+		<-ctx.Done()
+		stop()
+	}()
+	// A signal must end a read of an idle standard input too.
+	app := &app{cfg: c, stdin: newInterruptibleReader(ctx, stdin), stdout: stdout, stderr: stderr}
 	return app.main(ctx)
 }
 
@@ -212,7 +221,7 @@ func (c *config) validate() error {
 	if strings.TrimSpace(c.listen) == "" {
 		return errors.New("-listen needs an address")
 	}
-	return nil
+	return c.exposure.validate()
 }
 
 // closeTimeout bounds the wait for clients to drain and answer the close.
