@@ -49,8 +49,10 @@ func (s *Server) checkLive(c *client, now time.Time) {
 		return
 	}
 	c.mu.Lock()
-	c.fast = true
-	c.failLocked(reasonPingTimeout, s.pingTimeout)
+	if c.state == stateOpen {
+		c.fast = true // it does not answer: do not wait for a close reply either
+		c.failLocked(reasonPingTimeout, s.pingTimeout)
+	}
 	c.mu.Unlock()
 }
 

@@ -297,9 +297,12 @@ func (s *Server) acceptLoop() {
 			s.mu.Unlock()
 			s.m.rejected[rejectFull].Add(1)
 			// A fresh socket's send buffer is empty: this write does not
-			// block, and the deadline makes sure of it.
-			_ = conn.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
-			_, _ = conn.Write(s.busyResponse)
+			// block, and the deadline makes sure of it. (Over TLS there
+			// is no handshake yet to answer in: just close.)
+			if s.cfg.TLS == nil {
+				_ = conn.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+				_, _ = conn.Write(s.busyResponse)
+			}
 			conn.Close()
 			continue
 		}

@@ -58,6 +58,7 @@ func main() {
 // its standard input closes.
 func runServer() {
 	s, err := wsserver.Listen("127.0.0.1:0", wsserver.Config{
+		MaxClients: 1 << 20, // the point is many idle clients: lift -max-clients' default of 1024
 		ExtraMetrics: func(dst []byte) []byte {
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
