@@ -7,5 +7,7 @@ require (
 	github.com/gobwas/ws v1.5.0 // indirect
 	github.com/gopacket/gopacket v1.7.7 // indirect
 	github.com/mailru/easygo v0.0.0-20190618140210-3c14a0dc985f // indirect
+	golang.org/x/crypto v0.54.0
+	golang.org/x/net v0.56.0
 	golang.org/x/sys v0.50.0 // indirect
 )

@@ -21,6 +21,13 @@ type Options struct {
 	// OnBug, when set, is told about a panic inside a dissector (a bug in
 	// sniffws, never expected): the frame number and the panic's text.
 	OnBug func(frame uint64, msg string)
+	// KeyLog, when set, supplies TLS secrets (tshark's tls.keylog_file):
+	// records it has keys for are decrypted and what they carry is
+	// dissected (tls_keys.go).
+	KeyLog *KeyLog
+	// OnObject, when set, is given each HTTP object (message body) as
+	// tshark's --export-objects http collects it (export.go).
+	OnObject func(ExportObject)
 }
 
 // DefaultMaxFlows is the default for Options.MaxFlows.

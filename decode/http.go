@@ -493,6 +493,7 @@ func httpBody(p *packet, body tvb, hdr *httpHeaders, datalen int, typ httpType) 
 		}
 		body = newRealTvb(out)
 	}
+	httpExportObject(p, body, hdr)
 	if body.len() == 0 {
 		return datalen
 	}

@@ -14,6 +14,8 @@ type decoderState struct {
 	dtls dtlsTable
 	// wlanFrags reassembles fragmented 802.11 frames (ieee80211.go).
 	wlanFrags wlanFragTable
+	// tlsKeys caches master secrets by session ID and ticket (tls_keys.go).
+	tlsKeys tlsKeyCache
 }
 
 func (s *decoderState) init() {

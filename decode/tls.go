@@ -7,9 +7,10 @@ package decode
 // then asks for the rest of the record, so a first segment shows only
 // "[TCP segment of a reassembled PDU]".
 //
-// Nothing is decrypted yet. The session keeps what decryption with a key
-// log will need (version, cipher suite, randoms, session ID, who is the
-// server), so that it can be added without changing the record layer.
+// With a key log (Options.KeyLog) records are decrypted (tls_keys.go,
+// tls_decrypt.go) and what they carry is dissected in their place:
+// handshake messages, alerts, and application data handed to the protocol
+// ALPN or a heuristic names (tls_app.go).
 
 // Protocol versions as they appear on the wire.
 const (
@@ -109,6 +110,12 @@ type tlsSession struct {
 
 	// Handshake messages spanning records, per direction (client, server).
 	hs [2]tlsHandshakeReassembly
+
+	// dec is the decryption state, nil without a key log.
+	dec *tlsDecryptState
+	// appHandle is the dissector of the application data (session
+	// app_handle): from ALPN, a heuristic or the port.
+	appHandle appDissector
 }
 
 func newTLSSession() *tlsSession { return &tlsSession{} }
@@ -366,6 +373,7 @@ func (s *tlsSession) dissectSSL3Record(p *packet, t tvb, offset int, fromServer 
 	}
 	contentType := t.u8(offset)
 	version := t.u16(offset + 1)
+	version0 := version // the record's own, for the AEAD's additional data
 	recordLen := int(t.u16(offset + 3))
 	if !tlsValidContentType(contentType) {
 		p.appendInfoSep(", ", "Continuation Data")
@@ -389,11 +397,45 @@ func (s *tlsSession) dissectSSL3Record(p *packet, t tvb, offset int, fromServer 
 	} else {
 		version = s.version
 	}
+	var decrypted tvb
+	haveDecrypted := false
+	var plainFlow *tlsFlow
+	var plainSeq uint32
 	if recordLen > 0 && (s.version != tlsVersion13 || contentType == tlsApplicationData) {
 		// decrypt_ssl3_record keeps the record's last bytes for a later
 		// IV, keys or not: a record cut by the snaplen raises here.
 		n := min(recordLen, 24)
 		t.ensure(offset+recordLen-n, n)
+		if s.decryption(p) != nil {
+			if s.version == tlsVersion13 && contentType == tlsApplicationData && s.hasEarlyData && !fromServer {
+				// Early data is not decrypted: switch to the handshake
+				// keys at once (decrypt_tls13_early_data failing).
+				if !s.dec.seen0RTT {
+					s.dec.seen0RTT = true
+				}
+				if s.haveServerRandom {
+					s.tls13ChangeKey(p, false, tls13SecretHandshake)
+				}
+				s.hasEarlyData = false
+			}
+			plain, inner, ok := s.decryptRecord(p, t, offset, recordLen, contentType, version0, fromServer)
+			if ok {
+				decrypted = newRealTvb(plain)
+				haveDecrypted = true
+				if inner == tlsApplicationData && (contentType == tlsApplicationData || contentType == tlsHandshake) {
+					dir := 0
+					if fromServer {
+						dir = 1
+					}
+					plainFlow = &s.dec.flows[dir]
+					plainSeq = plainFlow.byteSeq
+					plainFlow.byteSeq += uint32(len(plain))
+				}
+				if s.version == tlsVersion13 {
+					contentType = inner
+				}
+			}
+		}
 	}
 
 	switch contentType {
@@ -412,23 +454,59 @@ func (s *tlsSession) dissectSSL3Record(p *packet, t tvb, offset int, fromServer 
 				*ccs = p.num
 			}
 		}
+		if version != tlsVersion13 && s.decryption(p) != nil {
+			s.finalizeDecryption(p)
+			s.changeCipher(fromServer)
+		}
 		if fromServer {
 			s.sessionResumed = false
 		}
 	case tlsAlert:
-		tlsAlertItem(p, t, offset, recordLen, false)
+		if haveDecrypted {
+			tlsAlertItem(p, decrypted, 0, 2, false)
+		} else {
+			tlsAlertItem(p, t, offset, recordLen, false)
+		}
 	case tlsHandshake:
-		s.dissectHandshake(p, t, offset, offset+recordLen, true, fromServer, version)
+		if haveDecrypted {
+			s.dissectHandshake(p, decrypted, 0, decrypted.reported, false, fromServer, version)
+		} else {
+			s.dissectHandshake(p, t, offset, offset+recordLen, true, fromServer, version)
+		}
 	case tlsApplicationData:
 		p.appendInfoSep(", ", "Application Data")
 		t.ensure(offset, recordLen) // the data item, short after a snaplen cut
+		if haveDecrypted {
+			portHandle := s.appHandle
+			if portHandle == nil {
+				portHandle = tlsPortDissector(p.srcPort)
+				if portHandle == nil {
+					portHandle = tlsPortDissector(p.dstPort)
+				}
+			}
+			if plainFlow != nil {
+				s.dissectDecryptedAppData(p, decrypted, plainFlow, plainSeq, portHandle, fromServer)
+			}
+		}
 	case tlsHeartbeat:
 		if version == tlsVersion13 {
 			break
 		}
-		// Without keys no decoder is ever active, so the record is taken
-		// as plaintext and judged by its contents.
-		tlsHeartbeatItem(p, t, offset, recordLen, true)
+		if haveDecrypted {
+			tlsHeartbeatItem(p, decrypted, 0, decrypted.reported, true)
+			break
+		}
+		// Before ChangeCipherSpec (and always without keys) the record
+		// is plaintext and judged by its contents.
+		plaintext := true
+		if s.dec != nil {
+			if fromServer {
+				plaintext = s.dec.server == nil
+			} else {
+				plaintext = s.dec.client == nil
+			}
+		}
+		tlsHeartbeatItem(p, t, offset, recordLen, plaintext)
 	}
 	return offset + recordLen, false
 }

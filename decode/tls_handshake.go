@@ -31,6 +31,9 @@ const (
 
 // Hello extensions that change what is shown.
 const (
+	tlsExtALPN                   = 16
+	tlsExtEncryptThenMAC         = 22
+	tlsExtSessionTicket          = 35
 	tlsExtEarlyData              = 42
 	tlsExtSupportedVersions      = 43
 	tlsExtConnectionIDDeprecated = 53 // draft-ietf-tls-dtls-connection-id-07
@@ -238,6 +241,7 @@ func (s *tlsSession) handshakeMessage(p *packet, t tvb, offset int, isFirstMsg, 
 	switch msgType {
 	case tlsHsClientHello:
 		s.resetForHello(true)
+		s.resetDecryption(true)
 		s.setServer(p)
 		s.clientHello(t, body, end, false)
 		if s.hasEarlyData {
@@ -245,9 +249,34 @@ func (s *tlsSession) handshakeMessage(p *packet, t tvb, offset int, isFirstMsg, 
 		}
 	case tlsHsServerHello:
 		s.resetForHello(false)
+		s.resetDecryption(false)
 		s.serverHello(p, t, body, end)
+		if s.decryption(p) != nil {
+			// TLS 1.3: both sides switch to the handshake secrets.
+			if !s.hasEarlyData || (s.dec.seen0RTT && s.dec.client == nil) {
+				s.tls13ChangeKey(p, false, tls13SecretHandshake)
+			}
+			s.tls13ChangeKey(p, true, tls13SecretHandshake)
+		}
 	case tlsHsServerHelloDone:
 		s.sessionResumed = false
+	case tlsHsEncryptedExtensions:
+		if msgType == tlsHsEncryptedExtensions && body < end {
+			s.helloExtensions(t, body, end, tlsHsEncryptedExtensions)
+		}
+	case tlsHsNewSessionTicket:
+		if s.dec != nil && s.version != tlsVersion13 {
+			s.newSessionTicket(p, t, body, end)
+		}
+	case tlsHsEndOfEarlyData:
+		if !fromServer && s.dec != nil {
+			s.tls13ChangeKey(p, false, tls13SecretHandshake)
+			s.hasEarlyData = false
+		}
+	case tlsHsFinished:
+		s.tls13ChangeKey(p, fromServer, tls13SecretApp)
+	case tlsHsKeyUpdate:
+		s.tls13KeyUpdate(fromServer)
 	}
 	if tlsReadsWholeMessage(msgType, false, s.cipherSuite != 0) {
 		// Wireshark reads every field; the bytes must have been captured.
@@ -436,9 +465,66 @@ func (s *tlsSession) helloExtensions(t tvb, offset, end int, hsType uint8) {
 			}
 		case tlsExtConnectionIDDeprecated, tlsExtConnectionID:
 			s.connectionID(t, offset, hsType)
+		case tlsExtALPN:
+			if hsType == tlsHsServerHello || hsType == tlsHsEncryptedExtensions {
+				s.alpn(t, offset, next)
+			}
+		case tlsExtEncryptThenMAC:
+			if hsType == tlsHsServerHello && s.dec != nil {
+				s.dec.encryptThenMAC = true
+			}
+		case tlsExtSessionTicket:
+			if hsType == tlsHsClientHello && s.dec != nil && extLen > 0 && t.has(offset, extLen) {
+				s.dec.sessionTicket = append(s.dec.sessionTicket[:0], t.b[offset:next]...)
+			}
 		}
 		offset = next
 	}
+}
+
+// alpn is ssl_dissect_hnd_hello_ext_alpn for a ServerHello or
+// EncryptedExtensions: the one protocol named picks the dissector of the
+// application data.
+func (s *tlsSession) alpn(t tvb, offset, end int) {
+	n, ok := tlsVector(t, offset, end, 2)
+	if !ok {
+		return
+	}
+	offset += 2
+	listEnd := offset + n
+	var name []byte
+	for offset < listEnd {
+		l, ok := tlsVector(t, offset, listEnd, 1)
+		if !ok {
+			return
+		}
+		offset++
+		name = t.bytes(offset, l)
+		offset += l
+	}
+	if name == nil {
+		return
+	}
+	if h := tlsALPNDissector(name); h != nil {
+		s.appHandle = h
+	}
+}
+
+// newSessionTicket keeps a TLS 1.2 ticket with the session's master
+// secret, for a resumption later in the capture
+// (ssl_dissect_hnd_new_ses_ticket).
+func (s *tlsSession) newSessionTicket(p *packet, t tvb, offset, end int) {
+	if end-offset < 4 {
+		return
+	}
+	n, ok := tlsVector(t, offset+4, end, 2)
+	if !ok || !t.has(offset+6, n) {
+		return
+	}
+	s.dec.sessionTicket = append(s.dec.sessionTicket[:0], t.b[offset+6:offset+6+n]...)
+	keys := &p.d.state.tlsKeys
+	keys.save(&keys.byTicket, s.dec.sessionTicket, s.dec.masterSecret)
+	s.dec.newSessionTicket = true
 }
 
 // offeredVersions remembers the newest TLS 1.3 draft a client offers.

@@ -264,9 +264,15 @@ func (a *app) runFrames(ctx context.Context) error {
 		}()
 	}
 
-	dec := decode.New(decode.Options{MaxFlows: c.maxFlows, FlowIdle: c.flowIdle, OnBug: func(n uint64, msg string) {
+	opts := decode.Options{MaxFlows: c.maxFlows, FlowIdle: c.flowIdle, OnBug: func(n uint64, msg string) {
 		fmt.Fprintf(a.stderr, "sniffws: frame %d: dissector failure (please report): %s\n", n, msg)
-	}})
+	}}
+	exported, err := c.decryption.options(&opts, a.warnf, a.stderr)
+	if err != nil {
+		return err
+	}
+	defer exported()
+	dec := decode.New(opts)
 	var (
 		f       decode.Frame
 		rec     decode.Record

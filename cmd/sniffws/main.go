@@ -46,6 +46,8 @@ type config struct {
 	maxFlows  int
 	flowIdle  time.Duration
 	exposure  // who may connect, limits, -Z (security.go)
+
+	decryption // -keylog, -o tls.keylog_file:, -export-objects (decrypt.go)
 }
 
 // mode is what produces the messages.
@@ -117,6 +119,7 @@ func newFlagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&c.maxFlows, "max-flows", decode.DefaultMaxFlows, "track at most `N` TCP/UDP conversations; the least recent is forgotten beyond")
 	fs.DurationVar(&c.flowIdle, "flow-idle", -1, "forget conversations idle this `LONG` in capture time (default 10m for -i, never for -r, as tshark)")
 	c.exposure.flags(fs)
+	c.decryption.flags(fs)
 	return fs
 }
 
@@ -220,6 +223,9 @@ func (c *config) validate() error {
 	}
 	if strings.TrimSpace(c.listen) == "" {
 		return errors.New("-listen needs an address")
+	}
+	if err := c.decryption.validate(m); err != nil {
+		return err
 	}
 	return c.exposure.validate()
 }
