@@ -52,7 +52,7 @@ func appendIPv4(dst []byte, b []byte) []byte {
 		if i > 0 {
 			dst = append(dst, '.')
 		}
-		dst = strconv.AppendUint(dst, uint64(b[i]), 10)
+		dst = appendDecimal(dst, uint64(b[i]))
 	}
 	return dst
 }

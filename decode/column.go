@@ -91,12 +91,60 @@ func (c *column) insertFront(s string) {
 	copy(c.buf, s)
 }
 
-func appendUintBytes(dst []byte, v uint64) []byte { return strconv.AppendUint(dst, v, 10) }
+func appendUintBytes(dst []byte, v uint64) []byte { return appendDecimal(dst, v) }
+
+// digitPairs holds "00" to "99", for writing two digits at a time.
+const digitPairs = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"
+
+// appendDecimal appends v in decimal, as strconv.AppendUint(dst, v, 10)
+// does, straight into dst: frame numbers, lengths, ports, sequence numbers
+// and address bytes are formatted several times per frame.
+func appendDecimal(dst []byte, v uint64) []byte {
+	if v < 10 {
+		return append(dst, byte('0'+v))
+	}
+	if v < 100 {
+		return append(dst, digitPairs[2*v], digitPairs[2*v+1])
+	}
+	n := 3
+	for x := v / 1000; x != 0; x /= 10 {
+		n++
+	}
+	l := len(dst)
+	dst = append(dst, "00000000000000000000"[:n]...)
+	i := l + n
+	for v >= 100 {
+		q := v / 100
+		r := v - q*100
+		i -= 2
+		dst[i], dst[i+1] = digitPairs[2*r], digitPairs[2*r+1]
+		v = q
+	}
+	if v >= 10 {
+		dst[i-2], dst[i-1] = digitPairs[2*v], digitPairs[2*v+1]
+	} else {
+		dst[i-1] = byte('0' + v)
+	}
+	return dst
+}
 
 // appendUint appends v in decimal.
 func (c *column) appendUint(v uint64) {
+	if c.room() >= 20 {
+		c.buf = appendDecimal(c.buf, v)
+		return
+	}
 	var tmp [20]byte
-	c.appendBytes(strconv.AppendUint(tmp[:0], v, 10))
+	c.appendBytes(appendDecimal(tmp[:0], v))
 }
 
 // appendInt appends v in decimal.

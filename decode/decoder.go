@@ -3,7 +3,6 @@ package decode
 import (
 	"fmt"
 	"runtime/debug"
-	"strconv"
 	"time"
 )
 
@@ -90,12 +89,12 @@ func (d *Decoder) Decode(f *Frame, rec *Record) {
 	d.dissectFrame(p, f)
 
 	rec.Reset()
-	rec.No = strconv.AppendUint(rec.No, num, 10)
+	rec.No = appendDecimal(rec.No, num)
 	rec.Time = appendRelTime(rec.Time, f.Timestamp.Sub(d.firstTS), f.TimeDigits)
 	rec.Source = d.appendAddress(rec.Source, p.src)
 	rec.Destination = d.appendAddress(rec.Destination, p.dst)
 	rec.Protocol = append(rec.Protocol, p.proto.buf...)
-	rec.Length = strconv.AppendUint(rec.Length, uint64(f.WireLen), 10)
+	rec.Length = appendDecimal(rec.Length, uint64(f.WireLen))
 	rec.Info = append(rec.Info, p.info.buf...)
 	rec.Timestamp = f.Timestamp
 	rec.TimeDigits = f.TimeDigits
@@ -156,7 +155,7 @@ func appendRelTime(dst []byte, delta time.Duration, digits int) []byte {
 		dst = append(dst, '-')
 		ns = -ns
 	}
-	dst = strconv.AppendInt(dst, ns/1e9, 10)
+	dst = appendDecimal(dst, uint64(ns/1e9))
 	if digits == 0 {
 		return dst
 	}

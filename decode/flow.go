@@ -76,6 +76,10 @@ type flowTable struct {
 	head  conversation // sentinel: head.next is the most recent
 	max   int
 	idle  int64
+	// last is the conversation found or made last: consecutive frames
+	// mostly belong to one conversation, and comparing a key costs less
+	// than hashing it.
+	last *conversation
 }
 
 func (f *flowTable) init(max int, idle time.Duration) {
@@ -89,9 +93,15 @@ func (f *flowTable) len() int { return len(f.byKey) }
 
 // lookup finds a conversation, refreshing its age.
 func (f *flowTable) lookup(k flowKey, now int64) *conversation {
-	c := f.byKey[k]
-	if c != nil {
-		c.lastSeen = now
+	c := f.last
+	if c == nil || c.key != k {
+		if c = f.byKey[k]; c == nil {
+			return nil
+		}
+		f.last = c
+	}
+	c.lastSeen = now
+	if f.head.next != c {
 		f.unlink(c)
 		f.pushFront(c)
 	}
@@ -109,6 +119,7 @@ func (f *flowTable) create(k flowKey, now int64) *conversation {
 	c := &conversation{key: k, lastSeen: now}
 	f.byKey[k] = c
 	f.pushFront(c)
+	f.last = c
 	return c
 }
 
@@ -123,6 +134,9 @@ func (f *flowTable) expire(now int64) {
 		}
 		f.unlink(last)
 		delete(f.byKey, last.key)
+		if f.last == last {
+			f.last = nil
+		}
 	}
 }
 

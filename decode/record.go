@@ -1,7 +1,6 @@
 package decode
 
 import (
-	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -134,7 +133,7 @@ func AppendTimestamp(dst []byte, t time.Time, digits int) []byte {
 // appendPadded appends v in decimal, left-padded with zeros to width digits.
 func appendPadded(dst []byte, v uint64, width int) []byte {
 	var tmp [20]byte
-	s := strconv.AppendUint(tmp[:0], v, 10)
+	s := appendDecimal(tmp[:0], v)
 	for i := len(s); i < width; i++ {
 		dst = append(dst, '0')
 	}

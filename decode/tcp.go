@@ -208,6 +208,7 @@ func dissectTCP(p *packet, t tvb, ip ipHeader) {
 				if data, ok := msp.add(p, t, offset, th.seq-msp.seq, th.seglen, false); ok {
 					p.canDesegment = 0
 					processTCPPayload(p, newRealTvb(data), 0, conv, info, th.sport, th.dport)
+					msp.frag.release()
 					return
 				}
 			}

@@ -32,50 +32,58 @@ type tcpAnalysis struct {
 // maxUnackedSegments is Wireshark's TCP_MAX_UNACKED_SEGMENTS.
 const maxUnackedSegments = 10000
 
-// tcpUnacked is a sent segment not yet acknowledged.
-type tcpUnacked struct {
-	seq, nextSeq uint32
-}
-
 // tcpDirection is the state of one direction of a TCP conversation
-// (struct tcp_flow with its tcp_analyze_seq_info).
+// (struct tcp_flow with its tcp_analyze_seq_info). Fields are ordered to
+// pack: a long capture keeps one pair per conversation.
 type tcpDirection struct {
-	baseSeq uint32
-	baseSet bool
-	// winScale: -1 not known yet, -2 no scaling, else the shift.
-	winScale int8
-
+	baseSeq          uint32
 	nextSeq          uint32
-	nextSeqTime      int64
 	maxSeqToBeAcked  uint32
 	lastAck          uint32
-	lastAckTime      int64
 	window           uint32
 	dupAckNum        uint32
-	lastNonDupAck    uint64
 	lastSegmentFlags tcpAnalysisFlags
-	isFirstAck       bool
-	segments         []tcpUnacked
+	baseSet          bool
+	// winScale: -1 not known yet, -2 no scaling, else the shift.
+	winScale   int8
+	isFirstAck bool
 
-	// Reassembly.
-	msps     mspList
+	nextSeqTime   int64
+	lastAckTime   int64
+	lastNonDupAck uint64
+	// unacked holds the end (nextSeq) of each segment sent and not yet
+	// acknowledged: a segment is forgotten once an ACK reaches its end,
+	// whatever its start, so the start need not be kept.
+	unacked []uint32
+
+	// Reassembly. msps is created on first use (pdus): most
+	// conversations never reassemble.
 	untilFIN bool
 	finFrame uint64
+	msps     *mspList
+}
+
+// pdus returns the direction's MSPs, creating the list on first use.
+func (d *tcpDirection) pdus() *mspList {
+	if d.msps == nil {
+		d.msps = &mspList{}
+	}
+	return d.msps
 }
 
 // tcpConversation is TCP's state for one conversation (struct tcp_analysis).
 type tcpConversation struct {
-	d          [2]tcpDirection
-	haveFirst  bool
-	firstSrc   [16]byte
-	firstSport uint16
+	d        [2]tcpDirection
+	firstSrc [16]byte
 
 	ta tcpAnalysis // the current segment's findings
 
-	serverPort uint16
 	tsSyn      int64
-	haveTSSyn  bool
 	firstRTT   int64
+	firstSport uint16
+	serverPort uint16
+	haveFirst  bool
+	haveTSSyn  bool
 
 	accECNSyn, accECNSynAck, accECNOption bool
 }
@@ -198,11 +206,11 @@ finishedFwd:
 
 finishedRetransmission:
 	nextSeq := seq + seglen
-	if (seglen != 0 || flags&(thSYN|thFIN) != 0) && len(fwd.segments) < maxUnackedSegments {
+	if (seglen != 0 || flags&(thSYN|thFIN) != 0) && len(fwd.unacked) < maxUnackedSegments {
 		if flags&(thSYN|thFIN) != 0 {
 			nextSeq++
 		}
-		fwd.segments = append(fwd.segments, tcpUnacked{seq: seq, nextSeq: nextSeq})
+		fwd.unacked = append(fwd.unacked, nextSeq)
 	}
 	if seqGT(nextSeq, fwd.nextSeq) || fwd.nextSeq == 0 {
 		if ta.flags&tcpZeroWindowProbe == 0 {
@@ -220,19 +228,17 @@ finishedRetransmission:
 	fwd.lastAckTime = now
 	fwd.lastSegmentFlags = ta.flags
 
-	// Forget the peer's segments this acknowledges (only the count matters).
-	if len(rev.segments) > 0 {
-		keep := rev.segments[:0]
-		for _, u := range rev.segments {
-			if ack == u.nextSeq || !seqGT(u.nextSeq, ack) {
-				continue
+	// Forget the peer's segments this acknowledges (only the count matters:
+	// it caps the list, and a SYN or FIN beyond the cap does not advance
+	// nextSeq, as in Wireshark).
+	if len(rev.unacked) > 0 {
+		keep := rev.unacked[:0]
+		for _, next := range rev.unacked {
+			if seqGT(next, ack) {
+				keep = append(keep, next)
 			}
-			if seqGT(ack, u.seq) && seqLE(ack, u.nextSeq) {
-				u.seq = ack
-			}
-			keep = append(keep, u)
 		}
-		rev.segments = keep
+		rev.unacked = keep
 	}
 }
 

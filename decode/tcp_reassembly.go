@@ -43,6 +43,14 @@ type reasmHead struct {
 	frame         uint64 // highest frame that added a fragment
 	reassembledIn uint64
 	bytes         int
+	// contig holds the pieces' bytes back to back while they arrive in
+	// order without gaps or overlaps (the usual case): the pieces are views
+	// into it, and the whole PDU is handed out as a view too, instead of
+	// being copied again at every reassembly of a growing PDU. Bytes once
+	// written are never changed, so views stay valid. scattered is set
+	// for good once a piece breaks the order.
+	contig    []byte
+	scattered bool
 }
 
 type reasmPiece struct {
@@ -100,7 +108,7 @@ func (m *tcpMSP) add(p *packet, t tvb, offset int, fragOff, length uint32, more 
 		// Too big to keep: behave as if the rest never arrives.
 		return nil, false
 	}
-	data := append([]byte(nil), t.b[offset:offset+int(length)]...)
+	data := h.keep(fragOff, t.b[offset:offset+int(length)])
 	h.bytes += len(data)
 	i := sort.Search(len(h.pieces), func(i int) bool { return h.pieces[i].off >= fragOff })
 	h.pieces = append(h.pieces, reasmPiece{})
@@ -117,6 +125,11 @@ func (m *tcpMSP) add(p *packet, t tvb, offset int, fragOff, length uint32, more 
 	}
 	if covered < h.datalen {
 		return nil, false
+	}
+	if !h.scattered && len(h.contig) >= int(h.datalen) {
+		h.defragmented = true
+		h.reassembledIn = p.num
+		return h.contig[:h.datalen:h.datalen], true
 	}
 	out := make([]byte, h.datalen)
 	var pos uint32
@@ -138,6 +151,43 @@ func (m *tcpMSP) add(p *packet, t tvb, offset int, fragOff, length uint32, more 
 	return out, true
 }
 
+// keep stores a new piece's bytes at fragOff: appended to contig while
+// the pieces stay in order, else in a copy of their own.
+func (h *reasmHead) keep(fragOff uint32, b []byte) []byte {
+	if !h.scattered && int(fragOff) == len(h.contig) {
+		if cap(h.contig)-len(h.contig) < len(b) {
+			// Double (append grows large slices by only a quarter, which
+			// copies a long PDU many times over).
+			grown := make([]byte, len(h.contig), max(2*cap(h.contig), len(h.contig)+len(b), 2048))
+			copy(grown, h.contig)
+			h.contig = grown
+			// Let the pieces see the new array, so the old one can go.
+			for i := range h.pieces {
+				pc := &h.pieces[i]
+				pc.data = h.contig[pc.off : pc.off+uint32(len(pc.data)) : pc.off+uint32(len(pc.data))]
+			}
+		}
+		h.contig = append(h.contig, b...)
+		return h.contig[fragOff:len(h.contig):len(h.contig)]
+	}
+	h.scattered = true
+	return append([]byte(nil), b...)
+}
+
+// release drops the bytes of a PDU that was reassembled for good (not
+// partial): a defragmented head only ever raises on new fragments, so its
+// bytes are never read again, and a long capture need not keep them.
+func (h *reasmHead) release() {
+	if !h.defragmented || h.partial {
+		return
+	}
+	for i := range h.pieces {
+		h.pieces[i].data = nil
+	}
+	h.contig = nil
+	h.scattered = true
+}
+
 // truncate keeps only the first n bytes (fragment_truncate).
 func (h *reasmHead) truncate(n uint32) {
 	h.partial = false
@@ -145,6 +195,8 @@ func (h *reasmHead) truncate(n uint32) {
 		return
 	}
 	h.datalen = n
+	// The split-off rest shares these bytes: never append over them.
+	h.contig = h.contig[:min(int(n), len(h.contig)):min(int(n), len(h.contig))]
 	keep := h.pieces[:0]
 	for _, pc := range h.pieces {
 		if pc.off >= n {
@@ -171,6 +223,9 @@ func (l *mspList) index(seq uint32) int {
 
 // lookup finds the MSP starting exactly at seq.
 func (l *mspList) lookup(seq uint32) *tcpMSP {
+	if l == nil {
+		return nil
+	}
 	i := l.index(seq)
 	if i < len(l.items) && l.items[i].seq == seq {
 		return l.items[i]
@@ -180,6 +235,9 @@ func (l *mspList) lookup(seq uint32) *tcpMSP {
 
 // lookupLE finds the MSP with the greatest start <= seq.
 func (l *mspList) lookupLE(seq uint32) *tcpMSP {
+	if l == nil {
+		return nil
+	}
 	i := l.index(seq)
 	if i < len(l.items) && l.items[i].seq == seq {
 		return l.items[i]
@@ -335,6 +393,8 @@ func desegmentTCP(p *packet, t tvb, offset int, seq, nxtseq uint32, conv *conver
 				if t.remaining(offset) > 0 {
 					continue
 				}
+			} else {
+				msp.frag.release()
 			}
 		}
 
@@ -347,12 +407,12 @@ func desegmentTCP(p *packet, t tvb, offset int, seq, nxtseq uint32, conv *conver
 				var m *tcpMSP
 				switch p.desegmentLen {
 				case desegmentOneMoreSegment:
-					m = fwd.msps.store(p, desegSeq, nxtseq+1)
+					m = fwd.pdus().store(p, desegSeq, nxtseq+1)
 					m.flags |= mspEntireSegment
 				case desegmentUntilFIN:
-					m = fwd.msps.store(p, desegSeq, nxtseq+untilFINSpan)
+					m = fwd.pdus().store(p, desegSeq, nxtseq+untilFINSpan)
 				default:
-					m = fwd.msps.store(p, desegSeq, nxtseq+uint32(p.desegmentLen))
+					m = fwd.pdus().store(p, desegSeq, nxtseq+uint32(p.desegmentLen))
 				}
 				m.add(p, t, desegOffset, 0, nxtseq-desegSeq, seqLT(nxtseq, m.nxtpdu))
 			}
@@ -413,7 +473,8 @@ func splitMSP(p *packet, msp *tcpMSP, fwd *tcpDirection) *tcpMSP {
 		}
 	}
 	newSeq := msp.seq + split
-	nm := fwd.msps.store(p, newSeq, newSeq+1)
+	nm := fwd.pdus().store(p, newSeq, newSeq+1)
+	nm.frag.scattered = true // its pieces are views into msp's bytes
 	nm.firstFrame = firstFrame
 	nm.nxtpdu = msp.nxtpdu
 	if firstIdx >= 0 {

@@ -21,6 +21,9 @@ const (
 	// maxBlockLen bounds a pcapng block (Wireshark uses the same 16 MiB).
 	maxBlockLen = 16 * 1024 * 1024
 	readChunk   = 64 * 1024
+	// readBuffer is the read-ahead: a record that fits in it is handed out
+	// as a view of the buffer, without a copy (peekRecord).
+	readBuffer = 256 * 1024
 )
 
 const (
@@ -45,6 +48,7 @@ type FileSource struct {
 	closer io.Closer
 	off    int64 // bytes consumed so far
 	buf    []byte
+	hdr    [16]byte
 
 	ng    bool
 	order binary.ByteOrder
@@ -87,7 +91,7 @@ func OpenFile(name string) (*FileSource, error) {
 
 // NewFileSource reads a capture from r; name is used in errors.
 func NewFileSource(name string, r io.Reader, closer io.Closer) (*FileSource, error) {
-	s := &FileSource{name: name, r: bufio.NewReaderSize(r, 1<<16), closer: closer}
+	s := &FileSource{name: name, r: bufio.NewReaderSize(r, readBuffer), closer: closer}
 	hdr, err := s.read(4)
 	if err != nil {
 		return nil, s.fail(0, ErrNotCapture, "file is shorter than a capture header")
@@ -162,10 +166,37 @@ func (s *FileSource) read(n int) ([]byte, error) {
 	return s.buf, nil
 }
 
+// peekRecord returns the next n bytes as a view of the read buffer, or
+// false when they are not all there (end of file, error, or a record larger
+// than the buffer): the caller then takes the copying path, which reports
+// what is wrong. The view is valid until the next read.
+func (s *FileSource) peekRecord(n int) ([]byte, bool) {
+	if n > s.r.Size() {
+		return nil, false
+	}
+	b, err := s.r.Peek(n)
+	return b, err == nil
+}
+
+// consume skips n bytes already peeked.
+func (s *FileSource) consume(n int) {
+	s.r.Discard(n)
+	s.off += int64(n)
+}
+
 // Next reads the next frame.
 func (s *FileSource) Next(f *decode.Frame) error {
 	if s.ng {
 		return s.nextNG(f)
+	}
+	if hdr, ok := s.peekRecord(16); ok {
+		if caplen := s.order.Uint32(hdr[8:]); caplen <= maxPacketLen {
+			if rec, ok := s.peekRecord(16 + int(caplen)); ok {
+				s.consume(len(rec))
+				s.pcapFrame(f, rec[:16], rec[16:])
+				return nil
+			}
+		}
 	}
 	start := s.off
 	hdr, err := s.read(16)
@@ -175,17 +206,24 @@ func (s *FileSource) Next(f *decode.Frame) error {
 		}
 		return s.fail(start, ErrTruncated, "in a packet header")
 	}
-	sec := s.order.Uint32(hdr[0:])
-	frac := s.order.Uint32(hdr[4:])
 	caplen := s.order.Uint32(hdr[8:])
-	wirelen := s.order.Uint32(hdr[12:])
 	if caplen > maxPacketLen {
 		return s.fail(start, ErrCorrupt, fmt.Sprintf("packet claims %d captured bytes, more than the maximum of %d", caplen, maxPacketLen))
 	}
+	hdr = append(s.hdr[:0], hdr...) // read reuses the buffer hdr is in
 	data, err := s.read(int(caplen))
 	if err != nil {
 		return s.fail(start, ErrTruncated, fmt.Sprintf("packet data: %d of %d bytes", len(data), caplen))
 	}
+	s.pcapFrame(f, hdr, data)
+	return nil
+}
+
+// pcapFrame fills f from a pcap record header and its data.
+func (s *FileSource) pcapFrame(f *decode.Frame, hdr, data []byte) {
+	sec := s.order.Uint32(hdr[0:])
+	frac := s.order.Uint32(hdr[4:])
+	wirelen := s.order.Uint32(hdr[12:])
 	ns := int64(frac)
 	digits := 9
 	if !s.nano {
@@ -198,7 +236,6 @@ func (s *FileSource) Next(f *decode.Frame) error {
 	f.TimeDigits = digits
 	f.LinkType = s.linkType
 	f.Interface = 0
-	return nil
 }
 
 func (s *FileSource) readSHB(start int64) error {
@@ -230,36 +267,10 @@ func (s *FileSource) readSHB(start int64) error {
 func (s *FileSource) nextNG(f *decode.Frame) error {
 	for {
 		start := s.off
-		hdr, err := s.read(4)
+		btype, body, err := s.nextBlock(start)
 		if err != nil {
-			if len(hdr) == 0 {
-				return io.EOF
-			}
-			return s.fail(start, ErrTruncated, "in a block header")
+			return err
 		}
-		if binary.LittleEndian.Uint32(hdr) == pcapngBlockSHB {
-			if err := s.readSHB(start); err != nil {
-				return err
-			}
-			continue
-		}
-		btype := s.order.Uint32(hdr)
-		lb, err := s.read(4)
-		if err != nil {
-			return s.fail(start, ErrTruncated, "in a block header")
-		}
-		blen := s.order.Uint32(lb)
-		if blen < 12 || blen%4 != 0 || blen > maxBlockLen {
-			return s.fail(start, ErrCorrupt, fmt.Sprintf("block of type %d has length %d", btype, blen))
-		}
-		body, err := s.read(int(blen) - 8)
-		if err != nil {
-			return s.fail(start, ErrTruncated, fmt.Sprintf("block of type %d: %d of %d bytes", btype, len(body)+8, blen))
-		}
-		if trailer := s.order.Uint32(body[len(body)-4:]); trailer != blen {
-			return s.fail(start, ErrCorrupt, fmt.Sprintf("block length %d does not match its trailer %d", blen, trailer))
-		}
-		body = body[:len(body)-4]
 		switch btype {
 		case pcapngBlockIDB:
 			if err := s.parseIDB(start, body); err != nil {
@@ -271,8 +282,50 @@ func (s *FileSource) nextNG(f *decode.Frame) error {
 			return s.parseSimple(start, body, f)
 		}
 		// Other blocks (name resolution, statistics, secrets, custom) carry
-		// no frames.
+		// no frames; a section header was read by nextBlock.
 	}
+}
+
+// nextBlock reads the next pcapng block and returns its type and body
+// (without the length fields), valid until the next read. A section header
+// block is handled here and returned as type pcapngBlockSHB.
+func (s *FileSource) nextBlock(start int64) (uint32, []byte, error) {
+	if b, ok := s.peekRecord(8); ok && binary.LittleEndian.Uint32(b) != pcapngBlockSHB {
+		blen := s.order.Uint32(b[4:])
+		if blen >= 12 && blen%4 == 0 && blen <= maxBlockLen {
+			if blk, ok := s.peekRecord(int(blen)); ok && s.order.Uint32(blk[blen-4:]) == blen {
+				s.consume(int(blen))
+				return s.order.Uint32(blk), blk[8 : blen-4], nil
+			}
+		}
+	}
+	hdr, err := s.read(4)
+	if err != nil {
+		if len(hdr) == 0 {
+			return 0, nil, io.EOF
+		}
+		return 0, nil, s.fail(start, ErrTruncated, "in a block header")
+	}
+	if binary.LittleEndian.Uint32(hdr) == pcapngBlockSHB {
+		return pcapngBlockSHB, nil, s.readSHB(start)
+	}
+	btype := s.order.Uint32(hdr)
+	lb, err := s.read(4)
+	if err != nil {
+		return 0, nil, s.fail(start, ErrTruncated, "in a block header")
+	}
+	blen := s.order.Uint32(lb)
+	if blen < 12 || blen%4 != 0 || blen > maxBlockLen {
+		return 0, nil, s.fail(start, ErrCorrupt, fmt.Sprintf("block of type %d has length %d", btype, blen))
+	}
+	body, err := s.read(int(blen) - 8)
+	if err != nil {
+		return 0, nil, s.fail(start, ErrTruncated, fmt.Sprintf("block of type %d: %d of %d bytes", btype, len(body)+8, blen))
+	}
+	if trailer := s.order.Uint32(body[len(body)-4:]); trailer != blen {
+		return 0, nil, s.fail(start, ErrCorrupt, fmt.Sprintf("block length %d does not match its trailer %d", blen, trailer))
+	}
+	return btype, body[:len(body)-4], nil
 }
 
 func (s *FileSource) parseIDB(start int64, body []byte) error {
