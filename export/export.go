@@ -82,7 +82,7 @@ func (w *Writer) Write(obj decode.ExportObject) (string, error) {
 			name = MassageName(generic, MaxFileLen, count)
 		}
 		path = joinPath(w.Dir, name)
-		if _, err := os.Lstat(path); err != nil {
+		if _, err := os.Stat(path); err != nil {
 			break
 		}
 		count++
