@@ -6,7 +6,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SAMPLE  ?= samples/loopback-mix.pcapng
 BIN     ?= ./sniffws
 
-.PHONY: deps build run test vet fuzz bench golden clean
+.PHONY: deps build run test vet fuzz mutate bench golden clean
 
 # libpcap-dev provides pcap.h and libpcap.so for gopacket/pcap (cgo).
 deps:
@@ -29,11 +29,26 @@ vet:
 test: deps vet
 	$(GO) test -race -count=1 ./...
 
-# Run every fuzz target for FUZZTIME each.
+# Run every fuzz target for FUZZTIME each, one after the other, with
+# FUZZPAR workers (1 by default: a 2-core machine shared with others).
+# A crasher is saved under PKG/testdata/fuzz/TARGET/ and replays in `make test`.
 FUZZTIME ?= 60s
+FUZZPAR  ?= 1
+FUZZ_TARGETS = decode:FuzzDecode decode:FuzzUDPPorts decode:FuzzTCPPorts \
+	decode:FuzzHTTPStream decode:FuzzTLSQUICPayloads \
+	sniff:FuzzFileSource sniff:FuzzCSVReader sniff:FuzzReadHAR \
+	wsserver:FuzzClientFrames
 fuzz: deps
-	$(GO) test ./decode/ -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
-	$(GO) test ./sniff/ -run '^$$' -fuzz FuzzFileSource -fuzztime $(FUZZTIME)
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t#*:}; echo "== $$pkg $$fn for $(FUZZTIME)"; \
+		$(GO) test ./$$pkg/ -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -parallel $(FUZZPAR) || exit 1; \
+	done
+
+# Damage every capture of the shared corpus and testdata/ MUTATIONS times
+# each way (bit flips, cuts, random bytes); `make test` does it once each.
+MUTATIONS ?= 20
+mutate: deps
+	SNIFFWS_LONG=1 SNIFFWS_MUTATIONS=$(MUTATIONS) $(GO) test ./sniff/ -run '^TestMutatedCaptures$$' -count=1 -v -timeout 60m
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./decode/ ./wsserver/
