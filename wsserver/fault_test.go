@@ -384,7 +384,7 @@ func TestOutOfDescriptors(t *testing.T) {
 			t.Fatalf("child said %q", l)
 		}
 		addr = strings.TrimPrefix(l, "addr ")
-	case <-time.After(10 * time.Second):
+	case <-time.After(30 * time.Second): // generous: a loaded machine starts processes slowly
 		t.Fatal("child did not start")
 	}
 
@@ -395,22 +395,33 @@ func TestOutOfDescriptors(t *testing.T) {
 	defer first.conn.Close()
 	pr := readPolitely(first)
 
-	// Exhaust the child's 64 descriptors with idle upgrades (bounded).
+	// Exhaust the child's 64 descriptors with idle upgrades (bounded),
+	// until it reports that accept fails.
 	var held []*testClient
-	var refused int
-	for i := 0; i < 100; i++ {
-		c, err := dialWithTimeout(addr, 300*time.Millisecond)
-		if err != nil {
-			refused++
-			if refused >= 3 {
-				break
+	sawBackoff := false
+	seen := func() bool {
+		for !sawBackoff {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					return sawBackoff
+				}
+				sawBackoff = strings.Contains(l, "too many open files")
+			default:
+				return sawBackoff
 			}
+		}
+		return true
+	}
+	for i := 0; i < 100 && !seen(); i++ {
+		c, err := dialWithTimeout(addr, 2*time.Second)
+		if err != nil {
 			continue
 		}
 		held = append(held, c)
 	}
-	t.Logf("%d clients upgraded before the descriptors ran out, %d dials timed out", len(held)+1, refused)
-	if refused == 0 {
+	t.Logf("%d clients upgraded before the descriptors ran out", len(held)+1)
+	if !sawBackoff {
 		t.Fatalf("the child never ran out of descriptors (%d clients)", len(held)+1)
 	}
 	// The client connected before keeps receiving.
@@ -434,15 +445,6 @@ func TestOutOfDescriptors(t *testing.T) {
 	lr := readPolitely(late)
 	waitFor(t, "late client served", 5*time.Second, func() bool { return lr.texts.Load() > 5 })
 
-	sawBackoff := false
-	for len(lines) > 0 {
-		if l := <-lines; strings.Contains(l, "too many open files") {
-			sawBackoff = true
-		}
-	}
-	if !sawBackoff {
-		t.Errorf("the child did not log its accept back-off")
-	}
 }
 
 // dialWithTimeout is dialErr bounded in time: a connection the server has
