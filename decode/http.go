@@ -443,6 +443,9 @@ func httpUpgradeDissector(upgrade []byte) appDissector {
 		if string(name) == "websocket" {
 			return dissectWebSocket
 		}
+		if string(name) == "h2c" || string(name) == "h2" {
+			return dissectHTTP2
+		}
 		slash := bytes.IndexByte(upgrade, '/')
 		if slash < 0 {
 			break

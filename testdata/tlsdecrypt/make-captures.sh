@@ -10,7 +10,10 @@ here=$PWD
 tools=${TOOLS:-$here/../../../shared/tools}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-go build -o "$work/server" server.go
+# The server is built as a module of its own (it needs golang.org/x/net).
+mkdir "$work/srv" && cp server.go "$work/srv/main.go" && sed -i '/^\/\/go:build ignore/d' "$work/srv/main.go"
+(cd "$work/srv" && go mod init tlsdecrypt-server >/dev/null 2>&1 && GOFLAGS=-mod=mod go get golang.org/x/net@v0.56.0 >/dev/null 2>&1 &&
+	GOFLAGS=-mod=mod go build -o "$work/server" .)
 
 port=18443
 body=$work/body.txt
@@ -111,3 +114,19 @@ done
 # HTTP/2 with parallel streams (interleaved DATA), a large header block
 # (CONTINUATION) and a POST body.
 run tls13-h2-parallel -- --http2 --tlsv1.3 -Z -H "X-Filler: $(printf 'f%.0s' $(seq 1 28000))" URL/ URL/chunked --next --http2 -sk URL/gz URL/api/data.json URL/nothing --next --http2 -sk --data-binary @"$body" URL/upload
+
+# Plain HTTP upgraded to HTTP/2 (curl --http2 on an http:// URL): no keys
+# needed, tshark follows the 101 into HTTP/2.
+if [[ ${#sel[@]} -eq 0 || " ${sel[*]} " == *" h2c-upgrade "* ]]; then
+	port=$((port + 1))
+	"$work/server" -h2c -addr 127.0.0.1:$port & spid=$!
+	sleep 1
+	rm -f h2c-upgrade.pcap
+	tcpdump -i lo -U -s 0 -w h2c-upgrade.pcap "tcp port $port" 2>/dev/null & tpid=$!
+	sleep 1
+	curl -s --http2 http://127.0.0.1:$port/ http://127.0.0.1:$port/hello.txt http://127.0.0.1:$port/api/data.json > /dev/null
+	sleep 1
+	kill $tpid $spid; wait $tpid $spid 2>/dev/null || true
+	"$tools/tshark-columns" h2c-upgrade.pcap > h2c-upgrade.pcap.csv
+	echo "h2c-upgrade: $(wc -l < h2c-upgrade.pcap.csv) frames"
+fi

@@ -21,12 +21,16 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/h2c"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8443", "listen address")
 	maxVersion := flag.String("max", "1.3", "highest TLS version: 1.2 or 1.3")
 	h2 := flag.Bool("h2", true, "offer HTTP/2")
+	cleartext := flag.Bool("h2c", false, "serve plain HTTP with the h2c upgrade instead of TLS")
 	flag.Parse()
 
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -114,6 +118,9 @@ func main() {
 		w.WriteHeader(http.StatusNoContent)
 	})
 
+	if *cleartext {
+		log.Fatal(http.ListenAndServe(*addr, h2c.NewHandler(mux, &http2.Server{})))
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
