@@ -87,6 +87,16 @@ func (t tvb) ensure(off, n int) {
 	}
 }
 
+// ensureItem is check_offset_length, used by protocol-tree items and
+// pointer reads: unlike the fast getters (ensure), an offset past the
+// captured bytes decides the exception by itself (compute_offset).
+func (t tvb) ensureItem(off, n int) {
+	if off > len(t.b) && n >= 0 {
+		panic(t.errAt(off))
+	}
+	t.ensure(off, n)
+}
+
 // has reports whether n bytes at off are captured, without raising.
 func (t tvb) has(off, n int) bool {
 	return off >= 0 && n >= 0 && off+n <= len(t.b) && off+n >= off

@@ -40,8 +40,15 @@ func dissectUDP(p *packet, t tvb, ip ipHeader) {
 	conv := p.udpConversation(ip)
 	p.conv = conv
 
+	if ulen == 8 {
+		return // empty payload: no subdissector is called
+	}
 	if p.inErrorPkt && t.len() <= 8 {
 		return
+	}
+	if t.remaining(8) == 0 {
+		// The "UDP payload" item (length -1) needs a captured byte.
+		t.ensure(8, 1)
 	}
 	capLen := t.remaining(8)
 	repLen := t.reportedRemaining(8)
