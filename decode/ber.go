@@ -132,8 +132,9 @@ type berField[C any] struct {
 
 // berSequence is dissect_ber_sequence for fields that all carry
 // BER_FLAGS_NOOWNTAG (as asn2wrs emits them for SNMP). item says the
-// sequence has a protocol-tree item of its own (hf_id >= 0), whose
-// extent must then be present. It returns the offset after the sequence.
+// sequence has a protocol-tree item of its own (hf_id >= 0): an FT_NONE
+// item, which Wireshark cuts to the bytes present, so only its start must
+// exist. It returns the offset after the sequence.
 func berSequence[C any](c C, t tvb, off int, implicit, item bool, fields []berField[C]) int {
 	hoff := off
 	var end int
@@ -141,7 +142,7 @@ func berSequence[C any](c C, t tvb, off int, implicit, item bool, fields []berFi
 	if !implicit {
 		h := berReadHeader(t, off)
 		if item {
-			t.ensure(hoff, h.length+h.body-hoff)
+			t.ensureItem(hoff, 0) // an FT_NONE item: cut to the bytes present
 		}
 		off, ind = h.body, h.ind
 		end = off + h.length
@@ -150,14 +151,14 @@ func berSequence[C any](c C, t tvb, off int, implicit, item bool, fields []berFi
 		}
 		if h.class != berClassApplication && h.class != berClassPrivate &&
 			(!h.pc || h.class != berClassUniversal || h.tag != berTagSequence) {
-			t.ensure(hoff, 2)
+			t.ensureItem(hoff, 2)
 			return end
 		}
 	} else {
 		n := t.reportedRemaining(off)
 		end = off + n
 		if item {
-			t.ensure(off, n)
+			t.ensureItem(off, 0)
 		}
 	}
 	i := 0
@@ -185,7 +186,7 @@ func berSequence[C any](c C, t tvb, off int, implicit, item bool, fields []berFi
 		i++
 	}
 	if off != end {
-		t.ensure(off-2, 2)
+		t.ensureItem(off-2, 2)
 	}
 	if ind {
 		end += 2
@@ -196,6 +197,12 @@ func berSequence[C any](c C, t tvb, off int, implicit, item bool, fields []berFi
 // berInteger is dissect_ber_integer64 for a field read from t's start
 // (or, implicit, the whole of t): the value, and whether it was read.
 func berInteger(t tvb, off int, implicit bool) (int64, int) {
+	return berIntegerItem(t, off, implicit, true)
+}
+
+// berIntegerItem is berInteger; hasItem false is an hf_index of -1, where
+// an over-long integer is skipped without reading its bytes.
+func berIntegerItem(t tvb, off int, implicit, hasItem bool) (int64, int) {
 	var n int
 	if !implicit {
 		_, _, _, off = berIdentifier(t, off)
@@ -207,6 +214,9 @@ func berInteger(t tvb, off int, implicit bool) (int64, int) {
 	if n > 0 {
 		first := t.u8(off)
 		if n > 9 || (n == 9 && first != 0) {
+			if hasItem {
+				t.ensureItem(off, n) // shown as bytes
+			}
 			return 0, off + n
 		}
 		if first&0x80 != 0 {
@@ -220,27 +230,74 @@ func berInteger(t tvb, off int, implicit bool) (int64, int) {
 	return v, off
 }
 
-// berOctetString is dissect_ber_octet_string for a primitive or
-// constructed string at off: the contents present (nil when there are
-// none) and the offset after the element.
-func berOctetString(t tvb, off int) ([]byte, int) {
+// berOctetString is dissect_ber_octet_string (with a protocol-tree item)
+// for the element at off: the contents present (nil when there are none,
+// or when they were reassembled from a constructed string) and the offset
+// after the element.
+func berOctetString(p *packet, t tvb, off int) ([]byte, int) {
+	b, _, end := berOctetStringNested(p, t, off, 0)
+	return b, end
+}
+
+// berOctetStringNested returns, besides the contents and end offset, the
+// reported length of the string Wireshark hands on (-1: none).
+func berOctetStringNested(p *packet, t tvb, off, nest int) ([]byte, int, int) {
 	h := berReadHeader(t, off)
 	end := h.end()
 	if h.class != berClassApplication && h.class != berClassPrivate &&
 		(h.class != berClassUniversal || (h.tag < berTagNumericStr && h.tag != berTagOctetString && h.tag != berTagUTF8String)) {
-		t.ensure(h.start, 2)
-		return nil, end
+		t.ensureItem(h.start, 2)
+		return nil, -1, end
 	}
 	if h.pc {
-		// Constructed strings are reassembled from their parts; the parts
-		// must be present.
-		t.ensure(h.body, min(h.length, t.reportedRemaining(h.body)))
-		return nil, end
+		if h.length == 0 {
+			return nil, -1, h.body
+		}
+		return nil, 1, berReassembleOctetString(p, t, h.body, h.length, h.ind, nest)
 	}
 	n := t.reportedRemaining(h.body)
 	if n < 1 {
-		return nil, end
+		return nil, -1, end
 	}
 	n = min(n, h.length)
-	return t.bytes(h.body, n), end
+	return t.bytes(h.body, n), n, end
+}
+
+// berReassembleOctetString is reassemble_octet_string: the parts of a
+// constructed string, each itself a string, until its length (or the
+// end-of-contents octets) is reached. While it runs the packet counts as
+// fragmented, so that a short part is reported as an unreassembled one.
+func berReassembleOctetString(p *packet, t tvb, off, length int, ind bool, nest int) int {
+	if nest > berMaxNesting {
+		panic(excReported)
+	}
+	start := off
+	p.fragmented = true
+	for first := true; ; first = false {
+		_, n, next := berOctetStringNested(p, t, off, nest+1)
+		if n < 0 {
+			panic(excReported)
+		}
+		off = next
+		more := true
+		if ind {
+			if t.u8(off) == 0 && t.u8(off+1) == 0 {
+				more = false
+				off += 2
+			}
+		} else if off-start >= length {
+			more = false
+		}
+		if !more && first {
+			break
+		}
+		if n < 1 {
+			panic(excReported)
+		}
+		if !more {
+			break
+		}
+	}
+	p.fragmented = false // (not restored: Wireshark clears it)
+	return off
 }

@@ -38,18 +38,23 @@ func dissectDHCP(p *packet, t tvb) int {
 	isEther := (htype == 1 || htype == 6) && hlen == 6 // ARPHRD_ETHER, ARPHRD_IEEE802
 	switch op {
 	case 1:
-		p.appendInfo("Boot Request from ")
+		// The address is read before anything is written (col_add_fstr).
 		if hlen == 0 {
-			p.appendInfo("<No address>")
+			p.appendInfo("Boot Request from <No address>")
 		} else if isEther {
+			t.ensureItem(28, 6) // tvb_get_ptr
 			mac := t.bytes(28, 6)
 			var tmp [64]byte
+			p.appendInfo("Boot Request from ")
 			p.appendInfoBytes(appendMAC(tmp[:0], mac))
 			p.appendInfo(" (")
 			p.appendInfoBytes(appendResolvedMAC(tmp[:0], [6]byte(mac)))
 			p.appendInfo(")")
 		} else {
-			p.appendInfo(arpHexText(t.bytes(28, hlen)))
+			t.ensureItem(28, hlen)
+			addr := arpHexText(t.bytes(28, hlen))
+			p.appendInfo("Boot Request from ")
+			p.appendInfo(addr)
 		}
 	case 2:
 		p.appendInfo("Boot Reply")
@@ -127,38 +132,49 @@ func dissectDHCP(p *packet, t tvb) int {
 
 	// The protocol tree reads the fixed header and every option; a short
 	// packet raises there, after the summary is written.
-	t.ensure(1, 1)
-	t.ensure(3, 1)
-	t.ensure(4, 4)
-	t.ensure(8, 2)
-	t.ensure(10, 2)
+	t.ensureItem(1, 1)
+	t.ensureItem(3, 1)
+	t.ensureItem(4, 4)
+	t.ensureItem(8, 2)
+	t.ensureItem(10, 2)
 	for off := 12; off < 28; off += 4 {
-		t.ensure(off, 4)
+		t.ensureItem(off, 4)
 	}
 	if hlen > 0 && hlen <= 16 {
 		if isEther {
-			t.ensure(28, 6)
+			t.ensureItem(28, 6)
 		} else {
-			t.ensure(28, hlen)
-			t.ensure(28, 16)
+			t.ensureItem(28, hlen)
+			t.ensureItem(28, 16)
 		}
 		if hlen < 16 {
-			t.ensure(28+hlen, 16-hlen)
+			t.ensureItem(28+hlen, 16-hlen)
 		}
+	} else {
+		t.ensureItem(28, 0) // an expert item: only its start must be there
 	}
-	if overload&dhcpOverloadSname == 0 && t.u8(dhcpSnameOffset) != 0 {
-		t.ensure(dhcpSnameOffset, 64)
+	// The server name and boot file items (given or not) span the whole
+	// field; an overloaded field is an expert item.
+	if overload&dhcpOverloadSname != 0 {
+		t.ensureItem(dhcpSnameOffset, 0)
+	} else {
+		t.u8(dhcpSnameOffset)
+		t.ensureItem(dhcpSnameOffset, 64)
 	}
-	if overload&dhcpOverloadFile == 0 && t.u8(dhcpFileOffset) != 0 {
-		t.ensure(dhcpFileOffset, 128)
+	if overload&dhcpOverloadFile != 0 {
+		t.ensureItem(dhcpFileOffset, 0)
+	} else {
+		t.u8(dhcpFileOffset)
+		t.ensureItem(dhcpFileOffset, 128)
 	}
 	if t.has(dhcpVendorInfo, 4) && t.u32(dhcpVendorInfo) == dhcpMagicCookie {
 		voff = dhcpVendorInfo + 4
 	} else {
-		t.ensure(dhcpVendorInfo, 64)
+		t.ensureItem(dhcpVendorInfo, 64)
 		voff = dhcpVendorInfo + 64
 	}
-	for off, atEnd := voff, false; off < eoff && !atEnd; {
+	off, atEnd := voff, false
+	for off < eoff && !atEnd {
 		code := t.u8(off)
 		switch code {
 		case 0:
@@ -174,11 +190,14 @@ func dissectDHCP(p *packet, t tvb) int {
 			continue
 		}
 		n := int(t.u8(off + 1))
-		t.ensure(off+2, n)
+		t.ensureItem(off+2, n)
 		if code == 53 && n == 0 { // the message type read from an empty option
 			panic(excReported)
 		}
 		off += n + 2
+	}
+	if off < eoff {
+		t.ensureItem(off, eoff-off) // padding after the End option
 	}
 	return max(t.len(), 1)
 }

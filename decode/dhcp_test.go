@@ -47,6 +47,23 @@ var dhcpCases = []appCase{
 		dgram: []testDatagram{{sport: 68, dport: 67, payload: bootp(1, 7, nil)[:40]}},
 		want:  []string{"BOOTP|Boot Request from 00:0c:29:5e:77:44 (VMware_5e:77:44)[Malformed Packet]"},
 	},
+	{
+		// The client address is read before Info is written; a field
+		// whose start is past the captured bytes raises by that start.
+		name: "cut captures",
+		dgram: []testDatagram{
+			{sport: 68, dport: 67, payload: bootp(1, 7, nil), cut: 216},
+			{sport: 68, dport: 67, payload: bootp(1, 7, []byte{53, 1, 1, 255})[:34], cut: 14},
+			{sport: 68, dport: 67, payload: bootp(1, 7, nil), cut: 20},
+			{sport: 67, dport: 68, reply: true, payload: bootp(2, 0x1234, []byte{53, 1, 5, 255, 0, 0}), cut: 2},
+		},
+		want: []string{
+			"BOOTP|[Packet size limited during capture]",
+			"BOOTP|[Packet size limited during capture]",
+			"BOOTP|Boot Request from 00:0c:29:5e:77:44 (VMware_5e:77:44)[Packet size limited during capture]",
+			"DHCP|DHCP ACK      - Transaction ID 0x1234[Packet size limited during capture]",
+		},
+	},
 }
 
 func TestDHCP(t *testing.T) { runAppCases(t, dhcpCases) }

@@ -19,6 +19,7 @@ const (
 	dhcpv6OptIATA         = 4
 	dhcpv6OptIAAddr       = 5
 	dhcpv6OptRelayMsg     = 9
+	dhcpv6OptVendorOpts   = 17
 	dhcpv6OptSIPServerD   = 21
 	dhcpv6OptDomainList   = 24
 	dhcpv6OptIAPD         = 25
@@ -61,15 +62,15 @@ func (p *packet) dhcpv6Message(t tvb, off, end, depth int) {
 	}
 	p.appendInfo(" ")
 	if msgType == dhcpv6RelayForw || msgType == dhcpv6RelayReply {
-		t.ensure(off, 2)
-		t.ensure(off+2, 16)
-		t.ensure(off+18, 16)
+		t.ensureItem(off, 2)
+		t.ensureItem(off+2, 16)
+		t.ensureItem(off+18, 16)
 		p.appendInfo("L: ")
 		p.appendInfoAddr6(t.bytes(off+2, 16))
 		p.appendInfo(" ")
 		off += 34
 	} else {
-		t.ensure(off, 4)
+		t.ensureItem(off, 4)
 		p.appendInfo("XID: 0x")
 		p.appendInfoHexWidth(uint64(t.u24(off+1)), 6)
 		p.appendInfo(" ")
@@ -78,28 +79,30 @@ func (p *packet) dhcpv6Message(t tvb, off, end, depth int) {
 	p.dhcpv6Options(t, off, end, depth)
 }
 
-// dhcpv6Options walks options in [off, end) until one does not fit.
+// dhcpv6Options walks a message's options in [off, end) until one does
+// not fit, there or in an option nested in it (Wireshark shares one
+// at_end flag between a message and its nested options).
 func (p *packet) dhcpv6Options(t tvb, off, end, depth int) {
-	for off < end {
-		n, ok := p.dhcpv6Option(t, off, end, depth)
-		if !ok {
-			return
-		}
-		off += n
+	atEnd := false
+	for off < end && !atEnd {
+		off += p.dhcpv6Option(t, off, end, depth, &atEnd)
 	}
 }
 
-// dhcpv6Option is dhcpv6_option: false when the option header or data
-// does not fit in what is left (Wireshark's at_end).
-func (p *packet) dhcpv6Option(t tvb, off, end, depth int) (int, bool) {
+// dhcpv6Option is dhcpv6_option: it sets atEnd when the option header or
+// data does not fit in what is left.
+func (p *packet) dhcpv6Option(t tvb, off, end, depth int, atEnd *bool) int {
 	if end-off < 4 {
-		return 0, false
+		*atEnd = true
+		return 0
 	}
 	typ := t.u16(off)
 	n := int(t.u16(off + 2))
 	if end-off < 4+n {
-		return 0, false
+		*atEnd = true
+		return 0
 	}
+	t.ensureItem(off, 4+n) // the option's item (a string field) spans it
 	if depth >= dhcpv6MaxDepth {
 		panic(excReported)
 	}
@@ -108,43 +111,54 @@ func (p *packet) dhcpv6Option(t tvb, off, end, depth int) (int, bool) {
 	switch typ {
 	case dhcpv6OptClientID:
 		if n > 0 {
+			b := t.bytes(data, n) // read before anything is written
 			p.appendInfo("CID: ")
-			p.appendInfoHexBytes(t.bytes(data, n))
+			p.appendInfoHexBytes(b)
 			p.appendInfo(" ")
 		}
 	case dhcpv6OptIANA, dhcpv6OptIAPD:
 		if n >= 12 {
-			t.ensure(data, 12)
-			p.dhcpv6Suboptions(t, data, 12, n, depth)
+			t.ensureItem(data, 12)
+			p.dhcpv6Suboptions(t, data, 12, n, depth, atEnd)
 		}
 	case dhcpv6OptIATA:
 		if n >= 4 {
-			t.ensure(data, 4)
-			p.dhcpv6Suboptions(t, data, 4, n, depth)
+			t.ensureItem(data, 4)
+			p.dhcpv6Suboptions(t, data, 4, n, depth, atEnd)
 		}
 	case dhcpv6OptIAAddr:
 		if n >= 24 {
-			t.ensure(data, 16)
+			t.ensureItem(data, 16)
 			p.appendInfo("IAA: ")
 			p.appendInfoAddr6(t.bytes(data, 16))
 			p.appendInfo(" ")
-			t.ensure(data+16, 8)
-			p.dhcpv6Suboptions(t, data, 24, n, depth)
+			t.ensureItem(data+16, 8)
+			p.dhcpv6Suboptions(t, data, 24, n, depth, atEnd)
 		}
 	case dhcpv6OptIAPrefix:
 		if n >= 25 {
-			t.ensure(data, 25)
-			p.dhcpv6Suboptions(t, data, 25, n, depth)
+			t.ensureItem(data, 25)
+			p.dhcpv6Suboptions(t, data, 25, n, depth, atEnd)
 		}
 	case dhcpv6OptLQQuery:
 		if n >= 17 {
-			t.ensure(data, 17)
-			p.dhcpv6Suboptions(t, data, 17, n, depth)
+			t.ensureItem(data, 17)
+			p.dhcpv6Suboptions(t, data, 17, n, depth, atEnd)
 		}
 	case dhcpv6OptClientData:
-		p.dhcpv6Suboptions(t, data, 0, n, depth)
+		p.dhcpv6Suboptions(t, data, 0, n, depth, atEnd)
 	case dhcpv6OptS46ContMapE, dhcpv6OptS46ContMapE + 1, dhcpv6OptS46ContLW:
-		p.dhcpv6Suboptions(t, data, 0, n, depth)
+		p.dhcpv6Suboptions(t, data, 0, n, depth, atEnd)
+	case dhcpv6OptVendorOpts:
+		// Enterprise number, then (code, length, data) sub-options, each
+		// in a subtree that must be present (CableLabs' own format aside).
+		if n >= 4 && t.u32(data) != 4491 {
+			for o := 4; n-o > 0; {
+				l := int(t.u16(data + o + 2))
+				t.ensureItem(data+o, 4+l)
+				o += 4 + l
+			}
+		}
 	case dhcpv6OptRelayMsg:
 		if n > 0 {
 			p.dhcpv6Message(t, data, data+n, depth)
@@ -158,7 +172,7 @@ func (p *packet) dhcpv6Option(t tvb, off, end, depth int) (int, bool) {
 		p.dhcpv6Domain(t, data, n)
 	case dhcpv6OptClientFQDN:
 		if n >= 1 {
-			t.ensure(data, 1)
+			t.ensureItem(data, 1)
 			p.dhcpv6Domain(t, data+1, n-1)
 		}
 	case dhcpv6OptNTPServer:
@@ -172,7 +186,7 @@ func (p *packet) dhcpv6Option(t tvb, off, end, depth int) (int, bool) {
 				done += 4
 				switch sub {
 				case 1, 2: // server or multicast address
-					t.ensure(data+done, 16)
+					t.ensureItem(data+done, 16)
 				case 3: // server FQDN
 					p.dhcpv6Domain(t, data+done, subLen)
 				}
@@ -180,18 +194,17 @@ func (p *packet) dhcpv6Option(t tvb, off, end, depth int) (int, bool) {
 			}
 		}
 	}
-	return 4 + n, true
+	return 4 + n
 }
 
 // dhcpv6Suboptions walks the options nested in an option's data from skip
-// on; a bad one ends the walk.
-func (p *packet) dhcpv6Suboptions(t tvb, data, skip, n, depth int) {
+// on; a bad one ends the walk, and with it the enclosing message's.
+func (p *packet) dhcpv6Suboptions(t tvb, data, skip, n, depth int, atEnd *bool) {
 	for done := skip; n-done > 0; {
-		m, ok := p.dhcpv6Option(t, data+done, data+n, depth)
-		if !ok {
+		done += p.dhcpv6Option(t, data+done, data+n, depth, atEnd)
+		if *atEnd {
 			return
 		}
-		done += m
 	}
 }
 
@@ -221,7 +234,7 @@ func (p *packet) dhcpv6Domain(t tvb, off, n int) {
 		}
 		if dpos+l+2 > 255 {
 			p.appendInfo(" [FQDN > 255]")
-			t.ensure(off, l)
+			t.ensureItem(off, l)
 			t.u8(off + l)
 			return
 		}
@@ -235,7 +248,7 @@ func (p *packet) dhcpv6Domain(t tvb, off, n int) {
 			continue
 		}
 		if off+l-1 == final {
-			t.ensure(firstLabel+1, l) // (Wireshark copies from there)
+			t.ensureItem(firstLabel+1, l) // (Wireshark copies from there)
 			if fqdnSeen {
 				p.appendInfo(" [PROTOCOL VIOLATION]")
 			}
@@ -244,7 +257,7 @@ func (p *packet) dhcpv6Domain(t tvb, off, n int) {
 		if labels > 0 {
 			dpos++
 		}
-		t.ensure(off, l)
+		t.ensureItem(off, l)
 		off += l
 		rem -= l
 		dpos += l

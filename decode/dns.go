@@ -143,17 +143,20 @@ func dissectDNSMessage(p *packet, t tvb, off int, flavor dnsFlavor) {
 // dnsDSOData walks DSO TLVs (RFC 8490) for the bounds they would raise.
 func dnsDSOData(t tvb, off int) int {
 	start := off
+	if t.len() > 0 && t.remaining(off) == 0 { // the DSO item runs to the end
+		t.ensureItem(off, 1)
+	}
 	for t.reportedRemaining(off) >= 4 {
 		typ := t.u16(off)
 		n := int(t.u16(off + 2))
-		t.ensure(off, n+4)
+		t.ensureItem(off, n+4)
 		off += 4
 		switch typ {
 		case 1: // keepalive: two 32-bit timers whatever the length says
-			t.ensure(off, 8)
+			t.ensureItem(off, 8)
 			off += 8
 		case 2: // retry delay
-			t.ensure(off, 4)
+			t.ensureItem(off, 4)
 			off += 4
 		default:
 			off += n
@@ -198,6 +201,9 @@ func (p *packet) dnsRecord(t tvb, off, base int, mdns bool, budget *int) int {
 	if mdns && class&dnsClassTopBit != 0 {
 		p.appendInfo(", cache flush")
 	}
+	// The record's subtree spans it whole: its bytes must be present
+	// before any of its data is shown.
+	t.ensureItem(off, size)
 	if dataLen == 0 {
 		return used + 10
 	}
@@ -220,7 +226,7 @@ func (p *packet) dnsRecord(t tvb, off, base int, mdns bool, budget *int) int {
 	}
 	switch typ {
 	case 1: // A
-		t.ensure(cur, 4)
+		t.ensureItem(cur, 4)
 		p.appendInfo(" ")
 		p.appendInfoAddr4(t.bytes(cur, 4))
 	case 2, 5, 12, 39: // NS, CNAME, PTR, DNAME
@@ -232,16 +238,16 @@ func (p *packet) dnsRecord(t tvb, off, base int, mdns bool, budget *int) int {
 		cur += appendName(cur)
 		cur += skipName(cur)
 		for i := 0; i < 5; i++ { // serial, refresh, retry, expire, minimum
-			t.ensure(cur+4*i, 4)
+			t.ensureItem(cur+4*i, 4)
 		}
 	case 10, 22: // NULL, NSAP
 		appendOwner()
-		t.ensure(cur, dataLen)
+		t.ensureItem(cur, dataLen)
 	case 11: // WKS
-		t.ensure(cur, 4)
+		t.ensureItem(cur, 4)
 		p.appendInfo(" ")
 		p.appendInfoAddr4(t.bytes(cur, 4))
-		t.ensure(cur+4, 1)
+		t.ensureItem(cur+4, 1)
 		cur += 5
 		// The bit map runs until the remaining length reaches exactly 0.
 		for rest := dataLen - 5; rest != 0; rest-- {
@@ -272,30 +278,30 @@ func (p *packet) dnsRecord(t tvb, off, base int, mdns bool, budget *int) int {
 	case 16: // TXT: strings until the remaining length is exactly 0
 		for rest := dataLen; rest != 0; {
 			n := int(t.u8(cur))
-			t.ensure(cur+1, n)
+			t.ensureItem(cur+1, n)
 			cur += 1 + n
 			rest -= 1 + n
 		}
 	case 18, 21: // AFSDB, RT
 		appendOwner()
 		skipName(cur + 2)
-		t.ensure(cur, 2)
+		t.ensureItem(cur, 2)
 	case 19: // X25
 		appendOwner()
 		n := int(t.u8(cur))
-		t.ensure(cur+1, n)
+		t.ensureItem(cur+1, n)
 	case 20: // ISDN
 		appendOwner()
 		n := int(t.u8(cur))
-		t.ensure(cur+1, n)
+		t.ensureItem(cur+1, n)
 		cur += 1 + n
 		if dataLen-1-n > 1 {
 			sa := int(t.u8(cur))
-			t.ensure(cur+1, sa)
+			t.ensureItem(cur+1, sa)
 		}
 	case 26: // PX
 		appendOwner()
-		t.ensure(cur, 2)
+		t.ensureItem(cur, 2)
 		cur += 2
 		cur += skipName(cur)
 		skipName(cur)
@@ -303,11 +309,11 @@ func (p *packet) dnsRecord(t tvb, off, base int, mdns bool, budget *int) int {
 		appendOwner()
 		for i := 0; i < 3; i++ {
 			n := int(t.u8(cur))
-			t.ensure(cur+1, n)
+			t.ensureItem(cur+1, n)
 			cur += 1 + n
 		}
 	case 28: // AAAA
-		t.ensure(cur, 16)
+		t.ensureItem(cur, 16)
 		p.appendInfo(" ")
 		p.appendInfoAddr6(t.bytes(cur, 16))
 	case 30: // NXT
@@ -331,7 +337,7 @@ func (p *packet) dnsRecord(t tvb, off, base int, mdns bool, budget *int) int {
 		cur += 5 + flagsLen
 		for i := 0; i < 2; i++ { // service, regex
 			n := int(t.u8(cur))
-			t.ensure(cur+1, n)
+			t.ensureItem(cur+1, n)
 			cur += 1 + n
 		}
 		skipName(cur)
@@ -354,32 +360,106 @@ func (p *packet) dnsRecord(t tvb, off, base int, mdns bool, budget *int) int {
 		for rest := dataLen; rest > 0; {
 			t.u16(cur)
 			n := int(t.u16(cur + 2))
-			t.ensure(cur, 4+n)
+			t.ensureItem(cur, 4+n)
 			cur += 4 + n
 			rest -= 4 + n
 		}
 	case 42: // APL
 		appendOwner()
 		for rest := dataLen; rest > 1; {
-			t.ensure(cur, 4)
+			t.ensureItem(cur, 4)
 			n := int(t.u8(cur+3) & 0x7f)
-			t.ensure(cur+4, n)
+			t.ensureItem(cur+4, n)
 			cur += 4 + n
 			rest -= 4 + n
 		}
 	case 47: // NSEC
 		u := appendName(cur)
 		dnsTypeBitmap(t, cur+u, dataLen-u)
+	case 24, 46: // SIG, RRSIG
+		rest := dataLen
+		for _, n := range [...]int{2, 1, 1, 4, 4, 4, 2} {
+			t.ensureItem(cur, n)
+			cur += n
+			rest -= n
+		}
+		u := skipName(cur)
+		if rest -= u; rest != 0 {
+			dnsField(t, cur+u, rest) // the signature
+		}
+	case 48, 60: // DNSKEY, CDNSKEY
+		t.ensureItem(cur, 2)
+		t.ensureItem(cur+2, 1)
+		t.ensureItem(cur+3, 1)
+		dnsField(t, cur+4, dataLen-4) // the public key
+	case 43, 59, 32769: // DS, CDS, DLV
+		t.ensureItem(cur, 2)
+		t.ensureItem(cur+2, 1)
+		t.ensureItem(cur+3, 1)
+		dnsField(t, cur+4, dataLen-4) // the digest
+	case 44: // SSHFP
+		t.ensureItem(cur, 1)
+		t.ensureItem(cur+1, 1)
+		if dataLen != 2 {
+			dnsField(t, cur+2, dataLen-2)
+		}
+	case 50: // NSEC3
+		start := cur
+		for _, n := range [...]int{1, 1, 2} { // algorithm, flags, iterations
+			t.ensureItem(cur, n)
+			cur += n
+		}
+		salt := int(t.u8(cur))
+		t.ensureItem(cur+1, salt)
+		cur += 1 + salt
+		hash := int(t.u8(cur))
+		cur++
+		if hash > 0 {
+			last := (hash*8 - 1) / 5 * 5 // the last 5-bit group's first bit
+			t.ensureItem(cur, (last+4)/8+1)
+			cur += hash
+		}
+		dnsTypeBitmap(t, cur, dataLen-(cur-start))
 	case 49, 51, 52, 55: // DHCID, NSEC3PARAM, TLSA, HIP
 		appendOwner()
-		t.ensure(cur, dataLen)
+		switch typ {
+		case 51: // algorithm, flags, iterations, salt
+			for _, n := range [...]int{1, 1, 2, 1} {
+				t.ensureItem(cur, n)
+				cur += n
+			}
+			t.ensureItem(cur, int(t.u8(cur-1)))
+		case 52: // usage, selector, matching type, data
+			t.ensureItem(cur, 1)
+			t.ensureItem(cur+1, 1)
+			t.ensureItem(cur+2, 1)
+			dnsField(t, cur+3, dataLen-3)
+		default:
+			t.ensureItem(cur, dataLen)
+		}
 	case 65282: // WINS-R
-		t.ensure(cur, 12)
+		t.ensureItem(cur, 12)
 		appendName(cur + 12)
 	default:
-		t.ensure(cur, dataLen)
+		t.ensureItem(cur, dataLen)
 	}
 	return size
+}
+
+// dnsField is a protocol-tree item of n bytes at off with Wireshark's
+// length rules: -1 runs to the end of the data, a length left negative by
+// inconsistent record fields raises.
+func dnsField(t tvb, off, n int) {
+	switch {
+	case n == -1:
+		if t.len() > 0 && t.remaining(off) == 0 {
+			t.ensureItem(off, 1)
+		}
+	case n < -1:
+		panic(excReported)
+	default:
+		t.ensureItem(off, n)
+	}
 }
 
 // dnsA6 adds " PREFIXLEN SUFFIX PREFIXNAME" for an A6 record (RFC 2874).

@@ -89,19 +89,22 @@ func (p *packet) nbnsAnswer(t tvb, off int, opcode uint16, show bool, buf []byte
 	t.u32(off)
 	dataLen := int(t.u16(off + 4))
 	off += 6
+	// Each record's subtree spans it whole, checked once its text is out.
+	whole := off - start + dataLen
 	switch typ {
 	case nbnsTypeNB:
 		if show && opcode != nbnsOpcodeWACK {
-			t.ensure(off+2, 4)
+			t.ensureItem(off+2, 4)
 			p.appendInfo(" NB ")
 			p.appendInfoAddr4(t.bytes(off+2, 4))
 		}
+		t.ensureItem(start, whole)
 		for dataLen > 0 {
 			if opcode == nbnsOpcodeWACK {
 				if dataLen < 2 {
 					break
 				}
-				t.ensure(off, 2)
+				t.ensureItem(off, 2)
 				off += 2
 				dataLen -= 2
 				continue
@@ -109,13 +112,13 @@ func (p *packet) nbnsAnswer(t tvb, off int, opcode uint16, show bool, buf []byte
 			if dataLen < 2 {
 				break
 			}
-			t.ensure(off, 2)
+			t.ensureItem(off, 2)
 			off += 2
 			dataLen -= 2
 			if dataLen < 4 {
 				break
 			}
-			t.ensure(off, 4)
+			t.ensureItem(off, 4)
 			off += 4
 			dataLen -= 4
 		}
@@ -123,12 +126,14 @@ func (p *packet) nbnsAnswer(t tvb, off int, opcode uint16, show bool, buf []byte
 		if show {
 			p.appendInfo(" NBSTAT")
 		}
+		t.ensureItem(start, whole)
 		off += nbnsStatistics(t, off, dataLen)
 	default:
 		if show {
 			p.appendInfo(" Unknown")
 		}
-		t.ensure(off, dataLen)
+		t.ensureItem(start, whole)
+		t.ensureItem(off, dataLen)
 		off += dataLen
 	}
 	return off - start
@@ -148,13 +153,13 @@ func nbnsStatistics(t tvb, off, dataLen int) int {
 		if dataLen < netbiosNameLen {
 			return off - start
 		}
-		t.ensure(off, netbiosNameLen)
+		t.ensureItem(off, netbiosNameLen)
 		off += netbiosNameLen
 		dataLen -= netbiosNameLen
 		if dataLen < 2 {
 			return off - start
 		}
-		t.ensure(off, 2)
+		t.ensureItem(off, 2)
 		off += 2
 		dataLen -= 2
 	}
@@ -163,7 +168,7 @@ func nbnsStatistics(t tvb, off, dataLen int) int {
 		if dataLen < n {
 			return off - start
 		}
-		t.ensure(off, n)
+		t.ensureItem(off, n)
 		off += n
 		dataLen -= n
 	}
@@ -278,19 +283,19 @@ func dissectNBDS(p *packet, t tvb) int {
 		p.appendInfoBytes(b)
 		p.appendInfo(")")
 	}
-	t.ensure(1, 9)
+	t.ensureItem(1, 9)
 	off := 10
 	var buf [nbnsMaxName]byte
 	switch typ {
 	case 0x10, 0x11, 0x12:
-		t.ensure(off, 4)
+		t.ensureItem(off, 4)
 		off += 4
 		for i := 0; i < 2; i++ { // source and destination names
 			_, used := nbnsName(t, off, off, buf[:0])
 			off += used
 		}
 	case 0x13:
-		t.ensure(off, 1)
+		t.ensureItem(off, 1)
 	case 0x14, 0x15, 0x16:
 		nbnsName(t, off, off, buf[:0])
 	}
@@ -397,9 +402,9 @@ func nbssContinuation(p *packet, t tvb) int {
 func (p *packet) nbssPacket(t tvb, cifs bool) {
 	msgType := t.u8(0)
 	if cifs {
-		t.ensure(1, 3)
+		t.ensureItem(1, 3)
 	} else {
-		t.ensure(1, 3)
+		t.ensureItem(1, 3)
 	}
 	off := 4
 	var buf [nbnsMaxName]byte
@@ -424,7 +429,7 @@ func (p *packet) nbssPacket(t tvb, cifs bool) {
 			p.appendInfo(")")
 		}
 	case nbssRetarget:
-		t.ensure(off, 6)
+		t.ensureItem(off, 6)
 	case nbssSessionMessage:
 		// The payload goes to NetBIOS heuristics (SMB ...), none here;
 		// errors in it would be caught per message.

@@ -34,7 +34,10 @@ var radiusRequestOf = map[uint8]uint8{
 	129: 129, 130: 129, 131: 129, 132: 129,
 }
 
-// radiusCall is the last request seen for one (request code, identifier).
+// radiusCall is the last request seen for one (request code, identifier)
+// from one client endpoint. Wireshark keys calls by a conversation of the
+// client's address and both ports, so a response matches only when it goes
+// back to that client from the port the request went to.
 type radiusCall struct {
 	reqFrame      uint64
 	authenticator [16]byte
@@ -42,8 +45,14 @@ type radiusCall struct {
 	rspCode       uint8
 }
 
+type radiusKey struct {
+	code, ident  uint8
+	client       [16]byte
+	cport, sport uint16
+}
+
 type radiusState struct {
-	calls map[[2]uint8]*radiusCall // bounded: 10 request codes x 256 identifiers
+	calls map[radiusKey]*radiusCall // bounded: 10 request codes x 256 identifiers x 2 directions
 }
 
 func dissectRADIUS(p *packet, t tvb) int {
@@ -62,19 +71,22 @@ func dissectRADIUS(p *packet, t tvb) int {
 	p.appendInfo(name)
 	p.appendInfo(" id=")
 	p.appendInfoUint(uint64(ident))
-	t.ensure(0, length) // the protocol item spans the declared length
-	t.ensure(4, 16)
+	t.ensureItem(4, 16)
 	var auth [16]byte
 	copy(auth[:], t.bytes(4, 16))
+	defer radiusAttributes(t, length-radiusHeaderLen) // after the duplicate notes
 
 	req := radiusRequestOf[code]
 	if req == 0 || p.inErrorPkt || p.conv == nil {
 		return max(t.len(), 1)
 	}
 	st := appState(p.conv, "radius", func() *radiusState {
-		return &radiusState{calls: map[[2]uint8]*radiusCall{}}
+		return &radiusState{calls: map[radiusKey]*radiusCall{}}
 	})
-	key := [2]uint8{req, ident}
+	key := radiusKey{code: req, ident: ident, client: p.src.b, cport: p.srcPort, sport: p.dstPort}
+	if req != code {
+		key.client, key.cport, key.sport = p.dst.b, p.dstPort, p.srcPort
+	}
 	call := st.calls[key]
 	if req == code { // a request
 		if call != nil && call.reqFrame != p.num && call.authenticator == auth {
@@ -94,4 +106,29 @@ func dissectRADIUS(p *packet, t tvb) int {
 	}
 	call.rspCode = code
 	return max(t.len(), 1)
+}
+
+// radiusAttributes walks the attribute-value pairs as Wireshark does, for
+// the exceptions a short packet raises.
+func radiusAttributes(t tvb, length int) {
+	if length > 0 {
+		t.ensureItem(radiusHeaderLen, length) // the attribute list's subtree
+	}
+	for off := radiusHeaderLen; length > 0; {
+		if length < 2 {
+			return
+		}
+		typ := t.u8(off)
+		n := int(t.u8(off + 1))
+		extended := typ >= 241 && typ <= 246
+		if extended {
+			t.u8(off + 2)
+		}
+		if n < 2 || (extended && n < 3) || length < n {
+			return
+		}
+		length -= n
+		t.ensureItem(off, n)
+		off += n
+	}
 }

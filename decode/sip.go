@@ -2,7 +2,9 @@ package decode
 
 import (
 	"bytes"
+	"math"
 	"strconv"
+	"unicode/utf8"
 )
 
 // SIP (packet-sip.c) with SDP bodies (packet-sdp.c adds "/SDP" to the
@@ -126,6 +128,22 @@ func sipFindLine(b []byte, off int) (int, int) {
 	return i, next
 }
 
+// sipFindLineEnd is tvb_find_line_end (no desegmentation) over n bytes
+// from off, searched as far as they are captured: a line without a
+// terminator runs to off+n, captured or not, and a CR with more bytes
+// reported after it reads the next byte.
+func sipFindLineEnd(t tvb, off, n int) (int, int) {
+	i := bytes.IndexAny(t.b[off:min(len(t.b), off+n)], "\r\n")
+	if i < 0 {
+		return n, off + n
+	}
+	eol := off + i
+	if t.b[eol] == '\r' && eol+1 < off+n && t.u8(eol+1) == '\n' {
+		eol++
+	}
+	return i, eol + 1
+}
+
 // sipParseLine is sip_parse_line; like Wireshark it looks for the spaces
 // beyond the line itself.
 func sipParseLine(b []byte, off, lineLen int) (sipLineType, int) {
@@ -181,11 +199,11 @@ func (p *packet) sipMessage(t tvb, off, remaining int, otherAsContinuation, reas
 			return sipNotSIP
 		}
 	}
-	lineLen, next := sipFindLine(b[:min(len(b), off+remaining)], off)
+	lineLen, next := sipFindLineEnd(t, off, remaining)
 	if lineLen == 0 {
 		return sipNotSIP
 	}
-	if bytes.IndexByte(b[off:off+lineLen], 0) >= 0 {
+	if bytes.IndexByte(b[off:min(len(b), off+lineLen)], 0) >= 0 {
 		return sipNotSIP
 	}
 	lineType, tok1 := sipParseLine(b, off, lineLen)
@@ -211,6 +229,7 @@ func (p *packet) sipMessage(t tvb, off, remaining int, otherAsContinuation, reas
 				known = true
 			}
 		}
+		t.ensureItem(off, lineLen-len(sipVersion)-1) // read before Info is set
 		if known {
 			p.setInfo("Request: ")
 		} else {
@@ -219,18 +238,24 @@ func (p *packet) sipMessage(t tvb, off, remaining int, otherAsContinuation, reas
 		}
 		p.appendInfoText(b[off : off+lineLen-len(sipVersion)-1])
 	case sipStatusLine:
+		t.ensureItem(off+len(sipVersion)+1, lineLen-len(sipVersion)-1)
 		p.setInfo("Status: ")
 		p.appendInfoText(b[off+len(sipVersion)+1 : off+lineLen])
 		status, _ = strconv.Atoi(string(b[off+len(sipVersion)+1 : off+len(sipVersion)+4]))
 	default:
 		p.setInfo("Continuation")
+		t.ensureItem(off, lineLen)
+		t.ensureItem(off, next) // the subtree's length is next's offset (sic)
+		t.ensureItem(off, 1)    // "Continuation data", to the end
 		return remaining
 	}
 	start := off
 	off = next
+	// The "Message Header" item spans the rest of the message as reported.
+	t.ensureItem(off, remaining-(off-start))
 
 	var (
-		contacts, contactsExp0, contactsExpUnknown int
+		contacts, contactsExp0, contactsExpUnknown uint8 // guchar, as in Wireshark
 		contactStar, expires0                      bool
 		cseqMethod                                 string
 		contentLength                              = -1
@@ -238,6 +263,7 @@ func (p *packet) sipMessage(t tvb, off, remaining int, otherAsContinuation, reas
 		mediaParams                                []byte
 	)
 	end := min(len(b), start+remaining)
+	unterminatedEnd := -1
 	for off < end {
 		lineLen, next := sipFindLine(b[:end], off)
 		if lineLen == 0 {
@@ -245,10 +271,16 @@ func (p *packet) sipMessage(t tvb, off, remaining int, otherAsContinuation, reas
 			break
 		}
 		lineEnd := off + lineLen
-		for next < end && (b[next] == ' ' || b[next] == '\t') { // folded header
+		// The last line of the packet gets a "not terminated" expert item
+		// of length -1 at its end, which needs a byte there.
+		unterminated := next >= t.reported
+		for !unterminated && next < end && (b[next] == ' ' || b[next] == '\t') { // folded header
 			l, n := sipFindLine(b[:end], next)
 			lineEnd = next + l
 			next = n
+		}
+		if unterminated {
+			unterminatedEnd = lineEnd
 		}
 		line := b[off:lineEnd]
 		colon := bytes.IndexByte(line, ':')
@@ -261,45 +293,61 @@ func (p *packet) sipMessage(t tvb, off, remaining int, otherAsContinuation, reas
 		switch name {
 		case "to", "t":
 			if method == sipMethodInvite || method == sipMethodSubscribe || method == sipMethodRefer {
-				rest := value
-				if i := bytes.IndexByte(rest, '>'); i >= 0 {
-					rest = rest[i+1:]
+				// "tag=" is looked for after the name-addr, or from the
+				// header's start when it does not parse.
+				from := off
+				if _, nameAddrEnd := sipNameAddrOrAddrSpec(t, lineEnd-len(value), lineEnd+2); nameAddrEnd != -1 {
+					from = nameAddrEnd + 1
 				}
-				if bytes.Contains(rest, []byte("tag=")) {
+				for from < lineEnd && !(from+4 <= len(b) && string(b[from:from+4]) == "tag=") {
+					from++
+				}
+				if from < lineEnd {
 					p.appendInfo(", in-dialog")
 				}
 			}
 		case "cseq":
+			// The value is scanned as tvb_get_string_enc returns it (invalid
+			// UTF-8 bytes become U+FFFD), for as many bytes as the header has.
+			v := sipUTF8(value)
 			i := 0
-			for i < len(value) && value[i] >= '0' && value[i] <= '9' {
+			for i < len(value) && v[i] >= '0' && v[i] <= '9' {
 				i++
 			}
-			for i < len(value) && !sipIsAlpha(value[i]) {
+			for i < len(value) && !sipIsAlpha(v[i]) {
 				i++
 			}
 			if i == len(value) || len(value)-i > sipMaxCSeqMethod {
 				return off - start // no usable method: the message stops here
 			}
-			cseqMethod = string(value[i:min(len(value), i+sipMaxCSeqMethod-1)])
+			m := v[i:]
+			if z := bytes.IndexByte(m, 0); z >= 0 {
+				m = m[:z]
+			}
+			cseqMethod = string(m[:min(len(m), sipMaxCSeqMethod-1)])
 		case "expires":
-			if string(value) == "0" {
+			// tvb_strneql(value, "0", len(value)): strncmp stops at the NUL.
+			if len(value) == 0 || value[0] == '0' && (len(value) == 1 || value[1] == 0) {
 				expires0 = true
 			}
 		case "contact", "m":
-			if len(value) > 0 && value[0] == '*' {
+			valueOff := lineEnd - len(value)
+			if t.u8(valueOff) == '*' {
 				contactStar = true
 				break
 			}
-			n, zero, unknown := sipCountContacts(value)
-			contacts += n
-			contactsExp0 += zero
-			contactsExpUnknown += unknown
-		case "content-length", "l":
-			if v, err := strconv.ParseUint(string(value), 10, 32); err == nil {
-				contentLength = int(v)
-			} else {
-				contentLength = 0
+			for item := valueOff; ; item++ {
+				item = sipContactItem(t, item, next, &contactsExp0, &contactsExpUnknown)
+				if item == -1 {
+					break
+				}
+				contacts++
+				if item == next || t.u8(item) != ',' {
+					break
+				}
 			}
+		case "content-length", "l":
+			contentLength = int(int32(sipStrtou32(sipUTF8(value))))
 		case "content-type", "c":
 			mt := value
 			if i := bytes.IndexByte(mt, ';'); i >= 0 {
@@ -309,6 +357,9 @@ func (p *packet) sipMessage(t tvb, off, remaining int, otherAsContinuation, reas
 			mediaType = string(bytes.ToLower(mt))
 		}
 		off = next
+	}
+	if unterminatedEnd >= 0 {
+		t.ensureItem(unterminatedEnd, 1)
 	}
 	if expires0 {
 		contactsExp0 += contactsExpUnknown
@@ -412,62 +463,295 @@ func sipNeedsMore(b []byte, off int) int {
 	return 0
 }
 
-// sipCountContacts counts the contacts of one Contact header value and
-// how many carry expires=0 or no expires parameter at all.
-func sipCountContacts(v []byte) (n, zero, unknown int) {
-	for len(v) > 0 && n < 255 {
-		v = bytes.TrimLeft(v, " \t")
-		if len(v) == 0 {
-			break
-		}
-		// The item runs to a comma outside quotes and angle brackets.
-		i, inQuote, inAngle := 0, false, false
-		for ; i < len(v); i++ {
-			switch c := v[i]; {
-			case c == '"':
-				inQuote = !inQuote
-			case c == '<' && !inQuote:
-				inAngle = true
-			case c == '>' && !inQuote:
-				inAngle = false
-			case c == ',' && !inQuote && !inAngle:
-				goto done
+// sipFind is tvb_find_guint8 over the captured bytes: n bytes from off
+// (to the end when n is negative or runs past it).
+func sipFind(b []byte, off, n int, c byte) int {
+	end := len(b)
+	if n >= 0 && off+n < end {
+		end = off + n
+	}
+	if off >= end {
+		return -1
+	}
+	if i := bytes.IndexByte(b[off:end], c); i >= 0 {
+		return off + i
+	}
+	return -1
+}
+
+// sipPbrk is tvb_ws_mempbrk_pattern_guint8: the first of set within n
+// bytes from off, and which it is.
+func sipPbrk(b []byte, off, n int, set string) (int, byte) {
+	end := len(b)
+	if n >= 0 && off+n < end {
+		end = off + n
+	}
+	if off >= end {
+		return -1, 0
+	}
+	if i := bytes.IndexAny(b[off:end], set); i >= 0 {
+		return off + i, b[off+i]
+	}
+	return -1, 0
+}
+
+// sipSkipWSP is tvb_skip_wsp: past spaces and tabs, within n bytes.
+func sipSkipWSP(b []byte, off, n int) int {
+	end := min(off+n, len(b))
+	for off < end && (b[off] == ' ' || b[off] == '\t') {
+		off++
+	}
+	return off
+}
+
+// sipNameAddrOrAddrSpec is dissect_sip_name_addr_or_addr_spec with
+// dissect_sip_uri, for where the URI and the name-addr end (-1, -1 when
+// it does not parse).
+func sipNameAddrOrAddrSpec(t tvb, start, end int) (uriEnd, nameAddrEnd int) {
+	b := t.b
+	cur := sipSkipWSP(b, start, end-start)
+	if cur >= end {
+		return -1, -1
+	}
+	withoutAngles := false
+	switch t.u8(cur) {
+	case '"': // a display name: up to the next unescaped quote, then '<'
+		for {
+			q := sipFind(b, cur+1, end-(cur+1), '"')
+			if q == -1 {
+				return -1, -1
 			}
-		}
-	done:
-		item := v[:i]
-		n++
-		params := item
-		if j := bytes.LastIndexByte(item, '>'); j >= 0 {
-			params = item[j+1:]
-		}
-		found := false
-		for _, prm := range bytes.Split(params, []byte(";"))[1:] {
-			prm = bytes.TrimSpace(prm)
-			if len(prm) >= 8 && bytes.EqualFold(prm[:8], []byte("expires=")) {
-				found = true
-				if x, err := strconv.ParseInt(string(prm[8:]), 10, 32); err == nil && x == 0 {
-					zero++
-				}
+			cur = q
+			i := 1
+			for b[q-i] == '\\' {
+				i++
+			}
+			if (i-1)%2 == 0 || cur >= end {
 				break
 			}
 		}
-		if !found {
-			unknown++
+		if cur >= end {
+			return -1, -1
 		}
-		if i >= len(v) {
-			break
+		q := sipFind(b, cur, end-cur, '<')
+		if q == -1 {
+			return -1, -1
 		}
-		v = v[i+1:]
+		cur = q + 1
+	case '<':
+		cur++
+	default:
+		q := sipFind(b, cur, end-cur, '<')
+		colon := sipFind(b, cur, end-cur, ':')
+		switch {
+		case q != -1 && colon != -1 && q < colon, q != -1 && colon == -1:
+			cur = q + 1
+		case colon != -1:
+			withoutAngles = true
+		default:
+			return -1, -1
+		}
 	}
-	return n, zero, unknown
+	uriEnd, nameAddrEnd = -1, -1
+	if !withoutAngles {
+		q := sipFind(b, cur, end-cur, '>')
+		if q == -1 {
+			return -1, -1
+		}
+		uriEnd, nameAddrEnd = q-1, q
+	}
+	cur = sipSkipWSP(b, cur, end-cur)
+	if cur >= end {
+		return -1, -1
+	}
+	if !(cur+3 <= len(b) && string(b[cur:cur+3]) == "sip") {
+		if uriEnd != -1 {
+			return uriEnd, nameAddrEnd
+		}
+		return -1, -1
+	}
+	if uriEnd == -1 {
+		if e, _ := sipPbrk(b, cur, end-cur, ",;"); e != -1 {
+			uriEnd = e - 1
+		} else {
+			uriEnd = end - 3 // without the CRLF
+		}
+		nameAddrEnd = uriEnd
+	}
+	return uriEnd, nameAddrEnd
 }
 
-func sipBindings(n int) string {
+// sipContactItem is dissect_sip_contact_item for the item at start of a
+// Contact header whose line (terminator included) ends at end: where
+// parsing stopped, or -1. It counts expires=0 and unknown-expiry items.
+func sipContactItem(t tvb, start, end int, exp0, expUnknown *uint8) int {
+	b := t.b
+	start = sipSkipWSP(b, start, end-start)
+	if start >= end {
+		return -1
+	}
+	uriEnd, nameAddrEnd := sipNameAddrOrAddrSpec(t, start, end)
+	if nameAddrEnd == -1 {
+		return -1
+	}
+	comma := sipFind(b, uriEnd, end-uriEnd, ',')
+	paramStart := sipFind(b, uriEnd, end-uriEnd, ';')
+	if comma != -1 && (comma < paramStart || paramStart == -1) {
+		*expUnknown++
+		return comma
+	}
+	if paramStart == -1 {
+		*expUnknown++
+		return end
+	}
+	paramStart++
+	cur, q := paramStart, paramStart
+	endOfHeader, hasExpires := false, false
+	for cur < end {
+		var c byte
+		q++
+		if q < end {
+			q, c = sipPbrk(b, q, end-q, "\r\n,;\"")
+		} else {
+			q = -1
+		}
+		if q != -1 && (c == '\r' || c == '\n') {
+			endOfHeader = true
+		}
+		switch {
+		case q == -1:
+			cur = end
+		case c == '"':
+			if q = sipFind(b, q+1, end-q, '"'); q == -1 {
+				cur = end
+			} else {
+				var c2 byte
+				if cur, c2 = sipPbrk(b, q+1, end-q, ",;"); cur == -1 {
+					cur = end
+				} else {
+					c = c2
+				}
+			}
+		default:
+			cur = q
+		}
+		if paramStart+8 <= len(b) && bytes.EqualFold(b[paramStart:paramStart+8], []byte("expires=")) {
+			v, ok := sipStrtoi32(sipUTF8(b[paramStart+8 : max(cur, paramStart+8)]))
+			if !ok {
+				return paramStart + 8
+			}
+			if v == 0 {
+				*exp0++
+			} else {
+				hasExpires = true
+			}
+		}
+		paramStart = cur + 1
+		q = paramStart
+		if endOfHeader {
+			cur = end
+		}
+		if c == ',' {
+			break
+		}
+	}
+	if !hasExpires {
+		*expUnknown++
+	}
+	return cur
+}
+
+// sipUTF8 is the string tvb_get_string_enc(ENC_UTF_8) returns: invalid
+// bytes become U+FFFD.
+func sipUTF8(b []byte) []byte {
+	if utf8.Valid(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+8)
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			out = append(out, "\uFFFD"...)
+			i++
+			continue
+		}
+		out = append(out, b[i:i+size]...)
+		i += size
+	}
+	return out
+}
+
+// sipCString is a string as C sees it: up to its first NUL.
+func sipCString(s []byte) []byte {
+	if z := bytes.IndexByte(s, 0); z >= 0 {
+		return s[:z]
+	}
+	return s
+}
+
+// sipStrtou32 is ws_strtou32 without an end pointer, for the value it
+// leaves: the number when the whole string (up to a NUL) is one, the
+// maximum when it is too large, else 0. Leading white space is skipped;
+// a sign is refused.
+func sipStrtou32(s []byte) uint32 {
+	s = sipCString(s)
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] >= '\t' && s[i] <= '\r') {
+		i++
+	}
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		return 0
+	}
+	digits := i
+	var v uint64
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		if v <= math.MaxUint32 {
+			v = v*10 + uint64(s[i]-'0')
+		}
+	}
+	if i == digits || i != len(s) {
+		return 0
+	}
+	return uint32(min(v, math.MaxUint32))
+}
+
+// sipStrtoi32 is ws_strtoi32 without an end pointer: the whole string
+// (up to a NUL) must be a decimal number in the int32 range.
+func sipStrtoi32(s []byte) (int32, bool) {
+	s = sipCString(s)
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] >= '\t' && s[i] <= '\r') {
+		i++
+	}
+	neg := false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	digits := i
+	var v int64
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		if v <= math.MaxInt32+1 {
+			v = v*10 + int64(s[i]-'0')
+		}
+	}
+	if i == digits || i != len(s) {
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	if v < math.MinInt32 || v > math.MaxInt32 {
+		return 0, false
+	}
+	return int32(v), true
+}
+
+func sipBindings(n uint8) string {
 	if n == 1 {
 		return "1 binding"
 	}
-	return strconv.Itoa(n) + " bindings"
+	return strconv.Itoa(int(n)) + " bindings"
 }
 
 func sipIsAlpha(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }

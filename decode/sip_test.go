@@ -50,4 +50,42 @@ var sipCases = []appCase{
 	},
 }
 
+// Headers Wireshark parses its own way, and captures cut short.
+var sipOddCases = []appCase{
+	{
+		name: "contacts, CSeq and Content-Length as Wireshark parses them",
+		dgram: []testDatagram{
+			{sport: 5060, dport: 5060, payload: []byte("REGISTER sip:x SIP/2.0\r\nContact: <sip:a@1.2.3.4.\r\nCSeq: 1 REGISTER\r\n\r\n")},
+			{sport: 5060, dport: 5060, reply: true, payload: []byte("SIP/2.0 200 OK\r\nContact: <sip:a@1.2.3.4>;expires=3u00, <sip:b@1.2.3.4>;expires=0\r\nCSeq: 1 REGISTER\r\n\r\n")},
+			{sport: 5060, dport: 5060, reply: true, payload: []byte("SIP/2.0 200 OK\r\nContact: sip:a@1.2.3.4;expires=0,\"b\" <sip:b@1.2.3.4>;q=\"x;y\";expires=0 , <sip:c@1.2.3.4>\r\nCSeq: 1 REGISTER\r\n\r\n")},
+			{sport: 5060, dport: 5060, payload: []byte("FOO sip:bob@10.0.0.3 SIP/2.0\r\nCSeq: 1 \xd8OO\r\n\r\n")},
+			{sport: 5060, dport: 5060, payload: []byte("INVITE sip:bob@10.0.0.2 SIP/2.0\r\nTo: sip:bob@10.0.0.2;tag=7\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: 85\f\r\n\r\n" + sdpBody)},
+		},
+		want: []string{
+			"SIP|Request: REGISTER sip:x  (fetch bindings) | ",
+			"SIP|Status: 200 OK (REGISTER)  (1 binding) | ",
+			"SIP|Status: 200 OK (REGISTER)  (removed 1 binding) (1 binding kept) | ",
+			"SIP|Unknown request: FOO sip:bob@10.0.0.3",
+			"SIP|Request: INVITE sip:bob@10.0.0.2, in-dialog | ",
+		},
+	},
+	{
+		name: "unterminated and cut",
+		dgram: []testDatagram{
+			{sport: 5060, dport: 5060, payload: []byte("OPTIONS sip:bob@10.0.0.2 SIP/2.0\r\nCSeq: 1 OPTIONS")},
+			{sport: 5060, dport: 5060, payload: []byte("OPTIONS sip:bob@10.0.0.2 SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\n"), cut: 10},
+			{sport: 5060, dport: 5060, reply: true, payload: []byte("SIP/2.0 180 Ringing\r\nCSeq: 1 INVITE\r\n\r\n"), cut: 26},
+			{sport: 5060, dport: 5060, reply: true, payload: []byte("SIP/2.0 180 Ringing\r\nCSeq: 1 INVITE\r\n\r\n"), cut: 19},
+		},
+		want: []string{
+			"SIP|Request: OPTIONS sip:bob@10.0.0.2[Malformed Packet]",
+			"SIP|Request: OPTIONS sip:bob@10.0.0.2[Packet size limited during capture]",
+			"SIP|5060 → 5060 Len=39[Packet size limited during capture]",
+			"UDP|5060 → 5060 Len=39[Packet size limited during capture]",
+		},
+	},
+}
+
+func TestSIPOdd(t *testing.T) { runAppCases(t, sipOddCases) }
+
 func TestSIP(t *testing.T) { runAppCases(t, sipCases) }

@@ -25,9 +25,10 @@ const snmpMaxArcs = 128
 // snmpCtx is the state of one SNMP message being dissected; contexts are
 // pooled so that a message costs no allocation.
 type snmpCtx struct {
-	p    *packet
-	text []byte
-	arcs [snmpMaxArcs]uint32
+	p        *packet
+	text     []byte
+	arcs     [snmpMaxArcs]uint32
+	secModel int64 // msgSecurityModel of the v3 header (3: USM)
 }
 
 var snmpCtxPool = sync.Pool{New: func() any { return new(snmpCtx) }}
@@ -63,7 +64,7 @@ func dissectSNMPTCP(p *packet, t tvb) int {
 func dissectSNMPMessage(p *packet, t tvb, tcp bool) int {
 	remaining := t.remaining(0)
 	if remaining == 0 {
-		t.ensure(0, 1)
+		t.ensureItem(0, 1)
 	}
 	if tcp && p.canDesegment > 0 && remaining < 6 {
 		p.desegmentOffset, p.desegmentLen = 0, desegmentOneMoreSegment
@@ -72,15 +73,14 @@ func dissectSNMPMessage(p *packet, t tvb, tcp bool) int {
 	_, _, _, off := berIdentifier(t, 0)
 	n, _, off := berLength(t, off)
 	msgLen := n + off
-	version, _ := berInteger(t, off, false)
+	version, _ := berIntegerItem(t, off, false, false)
 	if tcp && p.canDesegment > 0 && remaining < msgLen {
 		p.desegmentOffset, p.desegmentLen = 0, msgLen-remaining
 		return 0
 	}
 	p.setProto("SNMP")
-	t.ensure(0, msgLen) // the protocol item spans the message
 	c := snmpCtxPool.Get().(*snmpCtx)
-	c.p = p
+	c.p, c.secModel = p, 0
 	defer func() {
 		c.p = nil
 		snmpCtxPool.Put(c)
@@ -114,15 +114,25 @@ var snmpV2uFields = [...]berField[*snmpCtx]{
 var snmpV3Fields = [...]berField[*snmpCtx]{
 	{class: berClassUniversal, tag: berTagInteger, fn: (*snmpCtx).integer},
 	{class: berClassUniversal, tag: berTagSequence, fn: (*snmpCtx).headerData},
-	{class: berClassUniversal, tag: berTagOctetString, fn: (*snmpCtx).octetString},
+	{class: berClassUniversal, tag: berTagOctetString, fn: (*snmpCtx).securityParameters},
 	{anyTag: true, fn: (*snmpCtx).scopedPDUData},
 }
 
 var snmpHeaderDataFields = [...]berField[*snmpCtx]{
 	{class: berClassUniversal, tag: berTagInteger, fn: (*snmpCtx).integer},
 	{class: berClassUniversal, tag: berTagInteger, fn: (*snmpCtx).integer},
+	{class: berClassUniversal, tag: berTagOctetString, fn: (*snmpCtx).msgFlags},
+	{class: berClassUniversal, tag: berTagInteger, fn: (*snmpCtx).securityModel},
+}
+
+// snmpUSMFields is UsmSecurityParameters (RFC 3414).
+var snmpUSMFields = [...]berField[*snmpCtx]{
 	{class: berClassUniversal, tag: berTagOctetString, fn: (*snmpCtx).octetString},
 	{class: berClassUniversal, tag: berTagInteger, fn: (*snmpCtx).integer},
+	{class: berClassUniversal, tag: berTagInteger, fn: (*snmpCtx).integer},
+	{class: berClassUniversal, tag: berTagOctetString, fn: (*snmpCtx).octetString},
+	{class: berClassUniversal, tag: berTagOctetString, fn: (*snmpCtx).octetString},
+	{class: berClassUniversal, tag: berTagOctetString, fn: (*snmpCtx).octetString},
 }
 
 var snmpScopedPDUFields = [...]berField[*snmpCtx]{
@@ -149,7 +159,28 @@ var snmpTrapFields = [...]berField[*snmpCtx]{
 
 func (c *snmpCtx) integer(t tvb) { berInteger(t, 0, false) }
 
-func (c *snmpCtx) octetString(t tvb) { berOctetString(t, 0) }
+func (c *snmpCtx) securityModel(t tvb) { c.secModel, _ = berInteger(t, 0, false) }
+
+// msgFlags reads the flags byte of a non-empty flags string.
+func (c *snmpCtx) msgFlags(t tvb) {
+	if b, _ := berOctetString(c.p, t, 0); b != nil {
+		t.u8(0)
+	}
+}
+
+// securityParameters is the USM structure inside the OCTET STRING when
+// the security model is USM, an opaque string otherwise.
+func (c *snmpCtx) securityParameters(t tvb) {
+	if int32(c.secModel) != 3 {
+		berOctetString(c.p, t, 0)
+		return
+	}
+	_, _, _, off := berIdentifier(t, 0)
+	_, _, off = berLength(t, off)
+	berSequence(c, t, off, false, false, snmpUSMFields[:])
+}
+
+func (c *snmpCtx) octetString(t tvb) { berOctetString(c.p, t, 0) }
 
 // implicitValue is an [APPLICATION n] IMPLICIT value (IpAddress,
 // TimeTicks): its contents must be present.
@@ -177,7 +208,7 @@ func (c *snmpCtx) scopedPDUData(t tvb) {
 	case berTagSequence:
 		berSequence(c, berSubset(t, 0, h.end()), 0, false, true, snmpScopedPDUFields[:])
 	case berTagOctetString:
-		berOctetString(berSubset(t, 0, h.end()), 0)
+		berOctetString(c.p, berSubset(t, 0, h.end()), 0)
 		c.p.setInfo("encryptedPDU: privKey Unknown")
 	}
 }
@@ -234,10 +265,10 @@ func (c *snmpCtx) pdus(t tvb) {
 func (c *snmpCtx) enterprise(t tvb) {
 	h := berReadHeader(t, 0)
 	if h.class != berClassUniversal || h.tag != berTagOID {
-		t.ensure(0, 2)
+		t.ensureItem(0, 2)
 		return
 	}
-	t.ensure(h.body, h.length)
+	t.ensureItem(h.body, h.length)
 	value := berSubset(t, h.body, h.length)
 	b := value.bytes(0, value.reported)
 	arcs, ok := oidDecode(b, c.arcs[:0])
@@ -255,7 +286,7 @@ func (c *snmpCtx) varBindList(t tvb) {
 	off, end := h.body, h.end()
 	if h.class != berClassApplication && h.class != berClassPrivate &&
 		(!h.pc || h.class != berClassUniversal || h.tag != berTagSequence) {
-		t.ensure(0, 2)
+		t.ensureItem(0, 2)
 		return
 	}
 	// Items are first counted when the whole list was captured.
@@ -272,7 +303,6 @@ func (c *snmpCtx) varBindList(t tvb) {
 			o = next
 		}
 	}
-	t.ensure(off, h.length) // the list's item
 	for off < end {
 		if t.u8(off) == 0 && t.u8(off+1) == 0 {
 			return
@@ -291,7 +321,7 @@ func (c *snmpCtx) varBindList(t tvb) {
 		off = eoff
 	}
 	if off != end {
-		t.ensure(off-2, 2)
+		t.ensureItem(off-2, 2)
 	}
 }
 
@@ -302,11 +332,12 @@ func (c *snmpCtx) varBind(t tvb) {
 	if !h.pc || h.ind {
 		return // not a constructed sequence, or indefinite: shown as unknown BER
 	}
+	t.ensureItem(h.body, h.length) // the VarBind subtree
 	nh := berReadHeader(t, h.body)
 	if nh.pc || nh.class != berClassUniversal || nh.tag != berTagOID || nh.ind {
 		return
 	}
-	t.ensure(nh.body, nh.length)
+	t.ensureItem(nh.body, nh.length)
 	vh := berReadHeader(t, nh.end())
 	if vh.pc {
 		return
@@ -321,14 +352,16 @@ func (c *snmpCtx) varBind(t tvb) {
 		if vh.tag > 2 { // not noSuchObject, noSuchInstance, endOfMibView
 			return
 		}
-		t.ensure(valueOff, valueLen)
+		t.ensureItem(valueOff, 0) // FT_NONE items are cut to what is present
+	case vh.class == berClassUniversal && vh.tag == berTagNull:
+		t.ensureItem(valueOff, 0)
 	case vh.class == berClassUniversal && vh.tag == berTagInteger:
 		if valueLen >= 1 && valueLen <= 4 {
 			for i := 0; i < valueLen; i++ {
 				t.u8(valueOff + i)
 			}
 		} else if valueLen <= 8 && valueLen != 0 {
-			t.ensure(valueOff, valueLen)
+			t.ensureItem(valueOff, valueLen)
 		}
 	case vh.class == berClassApplication && vh.tag >= 1 && vh.tag <= 7 && vh.tag != 4:
 		// Counter32, Gauge32, TimeTicks, NsapAddress, Counter64 and
@@ -339,13 +372,13 @@ func (c *snmpCtx) varBind(t tvb) {
 		case valueLen == 0:
 		case valueLen > 8:
 			if unsigned && valueLen == 9 && t.u8(valueOff) == 0 {
-				t.ensure(valueOff+1, 8)
+				t.ensureItem(valueOff+1, 8)
 			}
 		default:
-			t.ensure(valueOff, valueLen)
+			t.ensureItem(valueOff, valueLen)
 		}
 	default:
-		t.ensure(valueOff, valueLen)
+		t.ensureItem(valueOff, valueLen)
 	}
 	c.text = append(c.text[:0], ' ')
 	n, matched := oidLookup(arcs)

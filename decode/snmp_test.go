@@ -99,6 +99,15 @@ var snmpCases = []appCase{
 		},
 		want: []string{"SNMP|[Malformed Packet]"},
 	},
+	{
+		// The version is first read without an item (a long integer is
+		// skipped), so Protocol is set before the message item raises.
+		name: "over-long version cut",
+		dgram: []testDatagram{
+			{sport: 40000, dport: 161, payload: tlv(0x30, tlv(0x02, []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10})), cut: 6},
+		},
+		want: []string{"SNMP|40000 → 161 Len=14[Packet size limited during capture]"},
+	},
 }
 
 func TestSNMP(t *testing.T) { runAppCases(t, snmpCases) }

@@ -45,6 +45,22 @@ func classicSTUNHeuristic(p *packet, t tvb) bool {
 	p.setProto("CLASSIC-STUN")
 	p.setInfo("Message: ")
 	p.appendInfo(name)
+	// Each attribute's subtree spans it, before its length is checked.
+	for off, rest := stunHeaderLen, int(t.u16(2)); rest > 0; {
+		typ, n := t.u16(off), int(t.u16(off+2))
+		t.ensureItem(off, 4+n)
+		if 4+n > rest {
+			break
+		}
+		if typ == 0x000a { // UNKNOWN-ATTRIBUTES: pairs of 2-byte types
+			for i := 0; i < n; i += 4 {
+				t.ensureItem(off+4+i, 2)
+				t.ensureItem(off+4+i+2, 2)
+			}
+		}
+		off += 4 + n
+		rest -= 4 + n
+	}
 	return true
 }
 
@@ -193,7 +209,6 @@ func (p *packet) stunMessage(t tvb, heuristic, udp bool) int {
 		}
 		p.setProto("STUN")
 		p.setInfo("ChannelData TURN Message")
-		t.ensure(0, stunChannelHdrLen)
 		return max(reported, 1)
 	}
 	if t.len() < stunHeaderLen {
@@ -214,13 +229,12 @@ func (p *packet) stunMessage(t tvb, heuristic, udp bool) int {
 	p.appendInfo(" ")
 	p.appendInfo(stunClasses[class])
 
-	t.ensure(framing, stunHeaderLen)
+	t.ensureItem(framing, stunHeaderLen)
 	var txid [12]byte
 	copy(txid[:], t.bytes(framing+8, 12))
 	off := framing + stunHeaderLen
 	end := stunHeaderLen + msgLen // (Wireshark leaves the framing out here)
 	if msgLen != 0 {
-		t.ensure(off, msgLen) // the attributes item
 		for off < end {
 			attType := t.u16(off)
 			attLen := int(t.u16(off + 2))
@@ -250,21 +264,21 @@ func (p *packet) stunAttribute(t tvb, typ uint16, name string, off, n int, txid 
 	case 0x0001, 0x8023, 0x802b, 0x802c, 0x8090, 0x000e: // plain addresses
 		if n < 4 {
 			if n >= 2 {
-				t.ensure(off, 2)
+				t.ensureItem(off, 2)
 			}
 			return
 		}
-		t.ensure(off, 4)
+		t.ensureItem(off, 4)
 		port := t.u16(off + 2)
 		switch t.u8(off + 1) {
 		case 1:
 			if n >= 8 {
-				t.ensure(off+4, 4)
+				t.ensureItem(off+4, 4)
 				p.stunAddress(name, t.bytes(off+4, 4), port)
 			}
 		case 2:
 			if n >= 20 {
-				t.ensure(off+4, 16)
+				t.ensureItem(off+4, 16)
 				p.stunAddress(name, t.bytes(off+4, 16), port)
 			}
 		}
@@ -273,18 +287,18 @@ func (p *packet) stunAttribute(t tvb, typ uint16, name string, off, n int, txid 
 		// the cookie (and the transaction id for IPv6).
 		if n < 4 {
 			if n >= 2 {
-				t.ensure(off, 2)
+				t.ensureItem(off, 2)
 			}
 			return
 		}
-		t.ensure(off, 4)
+		t.ensureItem(off, 4)
 		port := t.u16(off+2) ^ stunMagicCookie>>16
 		if n < 8 {
 			return
 		}
 		switch t.u8(off + 1) {
 		case 1:
-			t.ensure(off+4, 4)
+			t.ensureItem(off+4, 4)
 			var a [4]byte
 			for i, c := range t.bytes(off+4, 4) {
 				a[i] = c ^ byte(uint32(stunMagicCookie)>>(24-8*i))
@@ -294,7 +308,7 @@ func (p *packet) stunAttribute(t tvb, typ uint16, name string, off, n int, txid 
 			if n < 20 {
 				return
 			}
-			t.ensure(off+4, 16)
+			t.ensureItem(off+4, 16)
 			var a [16]byte
 			for i, c := range t.bytes(off+4, 16) {
 				var k byte
@@ -313,14 +327,14 @@ func (p *packet) stunAttribute(t tvb, typ uint16, name string, off, n int, txid 
 	case 0x0009: // ERROR-CODE
 		if n < 4 {
 			if n >= 2 {
-				t.ensure(off, 2)
+				t.ensureItem(off, 2)
 			}
 			if n >= 3 {
-				t.ensure(off+2, 1)
+				t.ensureItem(off+2, 1)
 			}
 			return
 		}
-		t.ensure(off, 4)
+		t.ensureItem(off, 4)
 		code := int(t.u8(off+2))*100 + int(t.u8(off+3))
 		p.appendInfo(" error-code: ")
 		p.info.appendInt(int64(code))
@@ -339,13 +353,13 @@ func (p *packet) stunAttribute(t tvb, typ uint16, name string, off, n int, txid 
 		p.appendInfo(" realm: ")
 		p.appendUTF8String(t.bytes(off, n))
 	case 0x0015: // NONCE
-		t.ensure(off, n)
+		t.ensureItem(off, n)
 		p.appendInfo(" with nonce")
 	case 0x0019: // REQUESTED-TRANSPORT
 		if n < 1 {
 			return
 		}
-		t.ensure(off, 1)
+		t.ensureItem(off, 1)
 		if n < 4 {
 			return
 		}
@@ -364,12 +378,12 @@ func (p *packet) stunAttribute(t tvb, typ uint16, name string, off, n int, txid 
 			p.appendInfoBytes(s)
 			p.appendInfo(")")
 		}
-		t.ensure(off+1, 3)
+		t.ensureItem(off+1, 3)
 	case 0x000c: // CHANNEL-NUMBER
 		if n < 4 {
 			return
 		}
-		t.ensure(off, 4)
+		t.ensureItem(off, 4)
 		p.appendInfo(" ChannelNumber=0x")
 		p.appendInfoHexWidth(uint64(t.u16(off)), 1)
 	case 0x0010, 0x000d: // BANDWIDTH, LIFETIME
@@ -384,7 +398,7 @@ func (p *packet) stunAttribute(t tvb, typ uint16, name string, off, n int, txid 
 		p.info.appendInt(int64(int32(t.u32(off))))
 	default:
 		if n > 0 {
-			t.ensure(off, n)
+			t.ensureItem(off, n)
 		}
 	}
 }

@@ -35,7 +35,7 @@ func dissectSyslog(p *packet, t tvb) int {
 	}
 	n := t.remaining(off)
 	if n == 0 {
-		t.ensure(off, 1)
+		t.ensureItem(off, 1)
 	}
 	msg := t.bytes(off, n)
 	fac, lev := pri&0x3f8>>3, pri&7
@@ -71,7 +71,10 @@ func dissectSyslog(p *packet, t tvb) int {
 			}
 			o = e + 1
 		}
-		t.u24(o)
+		if t.u24(o) == 0xefbbbf { // BOM, then the UTF-8 message
+			o += 3
+		}
+		t.ensureItem(o, t.reportedRemaining(o))
 	} else if n > 15 {
 		if t.b[off+3] != ' ' || t.b[off+6] != ' ' || t.b[off+9] != ':' || t.b[off+12] != ':' || t.b[off+15] != ' ' {
 			return max(t.len(), 1)
@@ -84,9 +87,11 @@ func dissectSyslog(p *packet, t tvb) int {
 		o = e + 1
 		for i := o; i < o+32; i++ { // the tag: alphanumerics up to 32
 			if c := t.u8(i); !(c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z') {
+				o = i
 				break
 			}
 		}
+		t.ensureItem(o, t.reportedRemaining(o)) // the message item
 	}
 	return max(t.len(), 1)
 }
