@@ -3,7 +3,9 @@ package decode
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
 )
@@ -70,16 +72,19 @@ func NewKeyLog() *KeyLog {
 	return &KeyLog{secrets: make(map[keyLogKey][]byte)}
 }
 
-// OpenKeyLog reads the key log file at path. The file may be empty or
-// still being written; lines appended later are read when needed.
+// OpenKeyLog reads the key log file at path. The file may be empty, still
+// being written, or not there yet (a browser creates it when it starts):
+// lines written later are read when needed. Other errors are returned.
 func OpenKeyLog(path string) (*KeyLog, error) {
 	k := NewKeyLog()
 	k.path = path
 	f, err := os.Open(path)
-	if err != nil {
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	f.Close()
+	if f != nil {
+		f.Close()
+	}
 	k.mu.Lock()
 	k.reloadLocked()
 	k.mu.Unlock()

@@ -97,6 +97,11 @@ func TestKeyLogParse(t *testing.T) {
 // that a replaced file is read from its start.
 func TestKeyLogAppend(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "keys.log")
+	// A key log that does not exist yet is read once it appears.
+	early, err := OpenKeyLog(path)
+	if err != nil {
+		t.Fatalf("missing file: %v", err)
+	}
 	cr1 := bytes.Repeat([]byte("11"), 32)
 	cr2 := bytes.Repeat([]byte("22"), 32)
 	cr3 := bytes.Repeat([]byte("33"), 32)
@@ -111,6 +116,9 @@ func TestKeyLogAppend(t *testing.T) {
 	id := func(h []byte) []byte { b, _ := hex.DecodeString(string(h)); return b }
 	if k.lookup(klServerTraffic0, id(cr1)) == nil {
 		t.Fatal("first secret not read")
+	}
+	if early.lookup(klServerTraffic0, id(cr1)) == nil {
+		t.Fatal("file created after opening not read")
 	}
 	if k.lookup(klServerTraffic0, id(cr2)) != nil {
 		t.Fatal("secret found before it was written")

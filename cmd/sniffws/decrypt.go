@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"sniffws/decode"
@@ -66,6 +67,9 @@ func (d *decryption) options(opts *decode.Options, warn func(format string, args
 		kl, err := decode.OpenKeyLog(d.keylog)
 		if err != nil {
 			return done, fmt.Errorf("key log: %w", err)
+		}
+		if _, err := os.Stat(d.keylog); err != nil {
+			warn("key log %s is not there yet; it is read when it appears", d.keylog)
 		}
 		opts.KeyLog = kl
 	}
