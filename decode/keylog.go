@@ -36,6 +36,9 @@ type KeyLog struct {
 	partial []byte // an unfinished last line, kept until its newline arrives
 	ident   os.FileInfo
 	secrets map[keyLogKey][]byte
+	// added counts the secrets added so far, so that a decoder can tell
+	// whether the file brought anything new since a lookup failed.
+	added uint64
 }
 
 // keyLogLabel is the kind of a secret (which of tshark's tables it is in).
@@ -124,10 +127,29 @@ func (k *KeyLog) lookup(label keyLogLabel, id []byte) []byte {
 	return k.secrets[key]
 }
 
+// generation reads what was appended to the file and returns the number
+// of secrets added so far.
+func (k *KeyLog) generation() uint64 {
+	if k == nil {
+		return 0
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.path != "" {
+		k.reloadLocked()
+	}
+	return k.added
+}
+
 // reloadLocked reads the part of the file not read yet; a file that was
 // replaced or got shorter is read again from its start (the secrets
 // already known stay, as in tshark).
 func (k *KeyLog) reloadLocked() {
+	// One stat call when nothing changed: records waiting for late keys
+	// come here often.
+	if fi, err := os.Stat(k.path); err != nil || (k.ident != nil && os.SameFile(k.ident, fi) && fi.Size() == k.offset) {
+		return
+	}
 	f, err := os.Open(k.path)
 	if err != nil {
 		return
@@ -243,6 +265,7 @@ func (k *KeyLog) parseLine(line []byte) {
 		}
 		ms, _ := hex.DecodeString(secret[:96])
 		k.secrets[keyLogKey{klSessionID, string(id)}] = ms
+		k.added++
 	case hasPrefix(s, "RSA "):
 		k.addSecret(klEncryptedPMS, s[len("RSA "):], 8, 0)
 	case hasPrefix(s, "CLIENT_RANDOM "):
@@ -278,6 +301,7 @@ func (k *KeyLog) addSecret(label keyLogLabel, s string, idLen, secretLen int) {
 	}
 	secret, _ := hex.DecodeString(s[:n])
 	k.secrets[keyLogKey{label, string(id)}] = secret
+	k.added++
 }
 
 func hasPrefix(s, prefix string) bool {

@@ -18,9 +18,28 @@ type tlsDecryptState struct {
 	sessionTicket        []byte
 	newSessionTicket     bool // the server sent a ticket in this handshake
 	seen0RTT             bool
+	// late are the sides whose secret was missing when tshark looks it
+	// up (client, server), for keys a live capture sees later.
+	late [2]tlsLateKey
 	// flows are the decrypted application data streams (client, server).
 	flows [2]tlsFlow
 }
+
+// tlsLateKey is a side waiting for a secret that was not in the key log
+// when it was needed. In a live capture the client often writes it a
+// moment after the packet that needs it; once the file brings new
+// secrets, the records that follow are tried with them, at each sequence
+// number the skipped records may have used. A key log that does not grow
+// (reading a file) never gets here, so the output stays tshark's.
+type tlsLateKey struct {
+	pending bool
+	tls13   tls13SecretKind // the secret expected; 0 for TLS 1.2
+	gen     uint64          // key log generation when it was missing
+	skipped int             // records not decrypted since
+}
+
+// maxLateRecords bounds the sequence numbers tried for a late key.
+const maxLateRecords = 64
 
 // maxTLSKeyCache bounds the master secrets remembered by session ID and
 // by ticket for resumed sessions.
@@ -96,6 +115,12 @@ func (s *tlsSession) finalizeDecryption(p *packet) {
 			ds.masterSecret = kl.lookup(klMasterSecret, s.clientRandom[:])
 		}
 		if ds.masterSecret == nil {
+			gen := kl.generation()
+			for i := range ds.late {
+				if !ds.late[i].pending {
+					ds.late[i] = tlsLateKey{pending: true, gen: gen}
+				}
+			}
 			return
 		}
 	}
@@ -160,10 +185,16 @@ func (s *tlsSession) tls13ChangeKey(p *packet, fromServer bool, kind tls13Secret
 	if fromServer {
 		dec = &ds.server
 	}
+	side := 0
+	if fromServer {
+		side = 1
+	}
 	if secret == nil {
 		*dec = nil
+		ds.late[side] = tlsLateKey{pending: true, tls13: kind, gen: p.d.opts.KeyLog.generation()}
 		return
 	}
+	ds.late[side] = tlsLateKey{}
 	suite, ok := tlsSuites[s.cipherSuite]
 	if !ok || !suite.tls13 {
 		return
@@ -233,14 +264,24 @@ func (s *tlsSession) decryptRecord(p *packet, t tvb, offset, n int, contentType 
 		return nil, 0, false
 	}
 	dec := ds.client
+	side := 0
 	if fromServer {
 		dec = ds.server
+		side = 1
 	}
-	if dec == nil || !t.has(offset, n) {
+	if !t.has(offset, n) {
 		return nil, 0, false
 	}
 	out := make([]byte, 0, n)
-	plain, ok = dec.decryptRecord(s.version, s.tls13Draft, contentType, recordVersion, t.b[offset:offset+n], ds.encryptThenMAC, out)
+	in := t.b[offset : offset+n]
+	if dec == nil {
+		if !ds.late[side].pending {
+			return nil, 0, false
+		}
+		plain, ok = s.lateDecrypt(p, side, contentType, recordVersion, in, out)
+	} else {
+		plain, ok = dec.decryptRecord(s.version, s.tls13Draft, contentType, recordVersion, in, ds.encryptThenMAC, out)
+	}
 	if !ok || len(plain) == 0 {
 		return nil, 0, false
 	}
@@ -261,4 +302,99 @@ func (s *tlsSession) decryptRecord(p *packet, t tvb, offset, n int, contentType 
 		}
 	}
 	return plain, innerType, true
+}
+
+// lateDecrypt tries a record of a side waiting for a late secret with the
+// secrets the key log brought since (tlsLateKey).
+func (s *tlsSession) lateDecrypt(p *packet, side int, contentType uint8, recordVersion uint16, in, out []byte) ([]byte, bool) {
+	ds := s.dec
+	lk := &ds.late[side]
+	n := lk.skipped
+	lk.skipped++
+	if n >= maxLateRecords {
+		lk.pending = false
+		return nil, false
+	}
+	kl := p.d.opts.KeyLog
+	gen := kl.generation()
+	if gen == lk.gen {
+		return nil, false
+	}
+	try := func(d *tlsDecoder) ([]byte, bool) {
+		for seq := 0; seq <= n; seq++ {
+			d.seq = uint64(seq)
+			if plain, ok := d.decryptRecord(s.version, s.tls13Draft, contentType, recordVersion, in, ds.encryptThenMAC, out); ok {
+				return plain, true
+			}
+		}
+		return nil, false
+	}
+	install := func(d *tlsDecoder) {
+		if side == 1 {
+			ds.server = d
+		} else {
+			ds.client = d
+		}
+		*lk = tlsLateKey{}
+	}
+	if s.version == tlsVersion13 {
+		suite, ok := tlsSuites[s.cipherSuite]
+		if !ok || !suite.tls13 || !s.haveClientRandom {
+			return nil, false
+		}
+		labels := [2][2]keyLogLabel{{klClientHandshake, klClientTraffic0}, {klServerHandshake, klServerTraffic0}}[side]
+		first := 0
+		if lk.tls13 == tls13SecretApp {
+			first = 1
+		}
+		for i := first; i < 2; i++ {
+			secret := kl.lookup(labels[i], s.clientRandom[:])
+			if secret == nil {
+				continue
+			}
+			d := tls13Decoder(suite, s.tls13Draft, secret)
+			if d == nil {
+				continue
+			}
+			if i == 1 {
+				d.appSecret = secret
+			}
+			if plain, ok := try(d); ok {
+				install(d)
+				return plain, true
+			}
+		}
+		lk.gen = gen
+		return nil, false
+	}
+	if s.version == tlsVersion10 {
+		return nil, false // the IV chains from records not kept
+	}
+	ccs := s.clientCCSFrame
+	if side == 1 {
+		ccs = s.serverCCSFrame
+	}
+	if ccs == 0 {
+		return nil, false
+	}
+	if !ds.haveSessionKey {
+		s.finalizeDecryption(p)
+	}
+	d := ds.clientNew
+	if side == 1 {
+		d = ds.serverNew
+	}
+	if d != nil {
+		if plain, ok := try(d); ok {
+			if side == 1 {
+				ds.serverNew = nil
+			} else {
+				ds.clientNew = nil
+			}
+			install(d)
+			return plain, true
+		}
+	}
+	lk.gen = gen
+	return nil, false
 }

@@ -7,6 +7,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -57,11 +59,23 @@ func testSecret(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }
 // newTLS13Conn performs the handshake; alpn is the protocol the server
 // picks ("" for none).
 func newTLS13Conn(t testing.TB, alpn string) *tls13Conn {
-	cr := tlsRandom(1)
 	kl := NewKeyLog()
+	kl.Parse(tls13TestKeyLog())
+	return newTLS13ConnWith(t, alpn, kl, nil)
+}
+
+// tls13TestKeyLog is the key log of the test connections.
+func tls13TestKeyLog() []byte {
+	var b []byte
 	for i, label := range []string{"CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0"} {
-		kl.Parse([]byte(label + " " + hex.EncodeToString(cr) + " " + hex.EncodeToString(testSecret(byte(i+1))) + "\n"))
+		b = append(b, label+" "+hex.EncodeToString(tlsRandom(1))+" "+hex.EncodeToString(testSecret(byte(i+1)))+"\n"...)
 	}
+	return b
+}
+
+// newTLS13ConnWith is newTLS13Conn with a key log of the caller's;
+// afterServer runs once the server's first flight was decoded.
+func newTLS13ConnWith(t testing.TB, alpn string, kl *KeyLog, afterServer func()) *tls13Conn {
 	c := &tls13Conn{t: t, ts: time.Unix(1700000000, 0), seq: [2]uint32{1000, 5000}}
 	c.d = New(Options{KeyLog: kl, OnBug: func(n uint64, msg string) {
 		t.Fatalf("frame %d: dissector bug: %s", n, msg)
@@ -87,9 +101,46 @@ func newTLS13Conn(t testing.TB, alpn string) *tls13Conn {
 	flight := append(tlsHs(tlsHsEncryptedExtensions, eeBody), tlsHs(tlsHsFinished, make([]byte, 32))...)
 	c.segment(1, thACK|thPSH, append([]byte(tlsRec(tlsHandshake, tlsVersion12, tlsHs(tlsHsServerHello, sh))),
 		serverHS.seal(tlsHandshake, flight)...))
+	if afterServer != nil {
+		afterServer()
+	}
 	c.segment(0, thACK|thPSH, clientHS.seal(tlsHandshake, tlsHs(tlsHsFinished, make([]byte, 32))))
 	c.keys = [2]*tlsTestKey{newTLSTestKey(testSecret(3)), newTLSTestKey(testSecret(4))}
 	return c
+}
+
+// TestTLS13LateKeys is a live capture whose client writes its secrets
+// just after the server's first flight went by: that flight stays
+// encrypted, and everything after it is decrypted.
+func TestTLS13LateKeys(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "keys.log")
+	kl, err := OpenKeyLog(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newTLS13ConnWith(t, "h2", kl, func() {
+		if err := os.WriteFile(path, tls13TestKeyLog(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	})
+	want := []string{
+		"TLSv1.3|Server Hello, Application Data",
+		"TLSv1.3|Finished",
+	}
+	for i, w := range want {
+		if got := c.frames[3+i]; got != w {
+			t.Errorf("frame %d: %q, want %q", 4+i, got, w)
+		}
+	}
+	// ALPN went by in the encrypted flight: HTTP is found by the port.
+	if got := c.send(0, []byte("GET / HTTP/1.1\r\nHost: a\r\n\r\n")); got != "HTTP|GET / HTTP/1.1 " {
+		t.Errorf("client record after late keys: %q", got)
+	}
+	// The server's first application record; its handshake record was
+	// skipped, so sequence numbers 0 and 1 are tried with each secret.
+	if got := c.send(1, []byte("HTTP/1.1 204 No Content\r\n\r\n")); got != "HTTP|HTTP/1.1 204 No Content " {
+		t.Errorf("server record after late keys: %q", got)
+	}
 }
 
 func (c *tls13Conn) segment(dir int, flags uint16, payload []byte) {
