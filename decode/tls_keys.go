@@ -69,10 +69,12 @@ func (c *tlsKeyCache) save(m *map[string][]byte, id, secret []byte) {
 	(*m)[string(id)] = append([]byte(nil), secret...)
 }
 
-// tlsDecryptionOf returns the session's decryption state, nil without a
-// key log.
+// decryption returns the session's decryption state, nil without a key
+// log.
 func (s *tlsSession) decryption(p *packet) *tlsDecryptState {
-	if s.dec == nil && p.d.opts.KeyLog != nil {
+	// QUIC runs the TLS handshake without the record layer: nothing to
+	// decrypt here (tls13_change_key's SSL_QUIC_RECORD_LAYER).
+	if s.dec == nil && p.d.opts.KeyLog != nil && p.ptype == portTCP {
 		s.dec = &tlsDecryptState{}
 	}
 	return s.dec
