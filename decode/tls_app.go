@@ -171,9 +171,13 @@ func (s *tlsSession) desegment(p *packet, t tvb, offset int, seq, nxtseq uint32,
 						msp.nxtpdu = seq + uint32(t.reportedRemaining(offset)) + uint32(p.desegmentLen)
 					}
 					anotherPDUFollows = 0
-				} else if p.desegmentLen != 0 {
-					mustDesegment = true
-					desegOffset = t.reported - (next.reported - p.desegmentOffset)
+				} else {
+					// Reassembled for good: its bytes are not read again.
+					msp.frag.release()
+					if p.desegmentLen != 0 {
+						mustDesegment = true
+						desegOffset = t.reported - (next.reported - p.desegmentOffset)
+					}
 				}
 			}
 		}
