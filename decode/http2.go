@@ -48,6 +48,7 @@ const (
 	h2MaxHeaderLines = 200
 	h2MaxStreams     = 1024
 	h2MaxBody        = 16 << 20
+	h2MaxBodies      = 32 << 20 // all bodies being collected on a connection
 	h2MaxTableSize   = 1 << 20
 )
 
@@ -98,6 +99,8 @@ type h2Session struct {
 	decoded int
 
 	streams map[uint32]*h2Stream
+	// bodyBytes is what the streams' unfinished bodies hold.
+	bodyBytes int
 	// frameNum orders the HTTP/2 frames (get_http2_frame_num): the
 	// packet number above, the frame's place in the packet below.
 	lastPacket uint64
@@ -160,6 +163,9 @@ func (s *h2Session) stream(id uint32) *h2Stream {
 				if first || k < oldest {
 					oldest, first = k, false
 				}
+			}
+			for _, ow := range s.streams[oldest].dir {
+				s.bodyBytes -= len(ow.body)
 			}
 			delete(s.streams, oldest)
 		}
@@ -303,11 +309,13 @@ func (s *h2Session) data(p *packet, t tvb, offset int, flags uint8, streamID uin
 		if !t.has(offset, datalen) {
 			ow.bodyTooBig = true
 		} else if !ow.bodyTooBig {
-			if len(ow.body)+datalen > h2MaxBody {
+			if len(ow.body)+datalen > h2MaxBody || s.bodyBytes+datalen > h2MaxBodies {
 				ow.bodyTooBig = true
+				s.bodyBytes -= len(ow.body)
 				ow.body = nil
 			} else {
 				ow.body = append(ow.body, t.b[offset:offset+datalen]...)
+				s.bodyBytes += datalen
 			}
 		}
 	}
@@ -320,6 +328,7 @@ func (s *h2Session) data(p *packet, t tvb, offset int, flags uint8, streamID uin
 // fullBody is dissect_http2_data_full_body on a finished body.
 func (s *h2Session) fullBody(p *packet, ow *h2OneWay) {
 	body, tooBig := ow.body, ow.bodyTooBig
+	s.bodyBytes -= len(body)
 	ow.body, ow.bodyStarted, ow.bodyTooBig = nil, false, false
 	if tooBig {
 		return
