@@ -474,7 +474,7 @@ func (s *tlsSession) helloExtensions(t tvb, offset, end int, hsType uint8) {
 				s.dec.encryptThenMAC = true
 			}
 		case tlsExtSessionTicket:
-			if hsType == tlsHsClientHello && s.dec != nil && extLen > 0 && t.has(offset, extLen) {
+			if hsType == tlsHsClientHello && s.dec != nil && extLen > 0 && extLen <= maxTLSKeyCacheID && t.has(offset, extLen) {
 				s.dec.sessionTicket = append(s.dec.sessionTicket[:0], t.b[offset:next]...)
 			}
 		}
@@ -518,7 +518,7 @@ func (s *tlsSession) newSessionTicket(p *packet, t tvb, offset, end int) {
 		return
 	}
 	n, ok := tlsVector(t, offset+4, end, 2)
-	if !ok || !t.has(offset+6, n) {
+	if !ok || !t.has(offset+6, n) || n > maxTLSKeyCacheID {
 		return
 	}
 	s.dec.sessionTicket = append(s.dec.sessionTicket[:0], t.b[offset+6:offset+6+n]...)

@@ -45,6 +45,10 @@ const maxLateRecords = 64
 // by ticket for resumed sessions.
 const maxTLSKeyCache = 4096
 
+// maxTLSKeyCacheID bounds a ticket kept as a key (they are a few hundred
+// bytes in practice).
+const maxTLSKeyCacheID = 2048
+
 // tlsKeyCache holds the master secrets of the sessions decrypted so far,
 // by session ID and by ticket, for resumptions later in the capture
 // (ssl_save_master_key into the key map).
@@ -54,7 +58,7 @@ type tlsKeyCache struct {
 }
 
 func (c *tlsKeyCache) save(m *map[string][]byte, id, secret []byte) {
-	if len(id) == 0 || len(secret) == 0 {
+	if len(id) == 0 || len(id) > maxTLSKeyCacheID || len(secret) == 0 {
 		return
 	}
 	if *m == nil {
