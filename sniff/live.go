@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/pcap"
 
 	"sniffws/decode"
@@ -48,9 +49,12 @@ type LiveSource struct {
 	handle   *pcap.Handle
 	iface    string
 	linkType decode.LinkType
-	stopped  atomic.Bool
-	count    atomic.Uint64 // read by Stats from other goroutines (/metrics)
-	statsMu  sync.Mutex    // pcap_stats adds into the handle's totals
+	// digits is the clock's precision in fractional digits: libpcap gives
+	// nanoseconds where the kernel does, as dumpcap (tshark) asks for too.
+	digits  int
+	stopped atomic.Bool
+	count   atomic.Uint64 // read by Stats from other goroutines (/metrics)
+	statsMu sync.Mutex    // pcap_stats adds into the handle's totals
 
 	// watch: the interface is a real one (not "any" or a pseudo-device),
 	// so Next checks it is still present and up when the capture is quiet:
@@ -107,7 +111,10 @@ func OpenLive(cfg LiveConfig) (*LiveSource, error) {
 			return nil, fmt.Errorf("capture on %s: bad capture filter %q: %w", cfg.Interface, cfg.Filter, err)
 		}
 	}
-	s := &LiveSource{handle: h, iface: cfg.Interface, linkType: decode.LinkType(h.LinkType()), lastCheck: time.Now()}
+	s := &LiveSource{handle: h, iface: cfg.Interface, linkType: decode.LinkType(h.LinkType()), digits: 6, lastCheck: time.Now()}
+	if h.Resolution() == gopacket.TimestampResolutionNanosecond {
+		s.digits = 9
+	}
 	if ifi, err := net.InterfaceByName(cfg.Interface); err == nil && ifi.Flags&net.FlagUp != 0 {
 		s.watch = true
 	}
@@ -185,7 +192,7 @@ func (s *LiveSource) Next(f *decode.Frame) error {
 		f.Data = data
 		f.WireLen = ci.Length
 		f.Timestamp = ci.Timestamp
-		f.TimeDigits = 6
+		f.TimeDigits = s.digits
 		f.LinkType = s.linkType
 		f.Interface = ci.InterfaceIndex
 		return nil
