@@ -159,17 +159,19 @@ func (c *client) pong(payload []byte) {
 	c.startWriterLocked()
 }
 
-// ping queues a ping ahead of queued broadcasts. A client whose queue is
-// full gets none: it is busy, and the queue limits decide its fate.
-func (c *client) ping(f []byte) {
+// ping queues a ping ahead of queued broadcasts and reports whether it
+// did. A client whose queue is full gets none: it is busy, and the queue
+// limits decide its fate.
+func (c *client) ping(f []byte) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.state != stateOpen || (c.queued > 0 && c.queued+len(f) > c.s.cfg.QueueBytes) {
-		return
+		return false
 	}
 	c.ctrl = append(c.ctrl, f)
 	c.queued += len(f)
 	c.startWriterLocked()
+	return true
 }
 
 func (c *client) startWriterLocked() {

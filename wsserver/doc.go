@@ -45,8 +45,8 @@
 // connections held, handshakes included (503 beyond), and
 // MaxRequestBytes/HandshakeTimeout bound each handshake. A client from
 // which nothing arrived for Config.PingInterval is pinged and dropped
-// after Config.PongTimeout more without an answer (close 1008), unless
-// TCP_INFO shows its stack still acknowledging a stream in progress (a
-// slow reader): this is what finds peers that vanished without a FIN.
+// after Config.PongTimeout more without an answer if TCP_INFO shows that
+// its TCP stack acknowledged nothing meanwhile (close 1008): this finds
+// peers that vanished without a FIN, never a slow but live reader.
 // Accept errors (out of descriptors) back off up to a second and retry.
 package wsserver

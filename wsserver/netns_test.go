@@ -85,8 +85,20 @@ func in(ns string, f func() error) error {
 }
 
 // A peer that vanishes without a FIN (its link goes down) is found by the
-// pings and dropped; the other client keeps being served.
+// pings and dropped; the other client keeps being served. With a slow
+// stream going on the vanished peer's queue is far from full, so it is
+// the pings again (and TCP_INFO: nothing acknowledged) that find it.
 func TestVanishedPeerIsDropped(t *testing.T) {
+	for _, stream := range []bool{false, true} {
+		name := "idle"
+		if stream {
+			name = "slow stream"
+		}
+		t.Run(name, func(t *testing.T) { testVanishedPeer(t, stream) })
+	}
+}
+
+func testVanishedPeer(t *testing.T, stream bool) {
 	p := newNetnsPair(t)
 	var ln net.Listener
 	if err := in(p.server, func() (err error) {
@@ -125,6 +137,20 @@ func TestVanishedPeerIsDropped(t *testing.T) {
 		t.Fatalf("a live client was dropped: %+v", s.Stats())
 	}
 
+	if stream {
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(20 * time.Millisecond):
+					s.Broadcast([]byte(`{"slow":"stream"}`))
+				}
+			}
+		}()
+	}
 	if out, err := exec.Command("ip", "-n", p.client, "link", "set", p.clientLink, "down").CombinedOutput(); err != nil {
 		t.Fatalf("link down: %v: %s", err, out)
 	}
@@ -134,6 +160,7 @@ func TestVanishedPeerIsDropped(t *testing.T) {
 	if st := s.Stats(); st.Disconnects["ping_timeout"]+st.Disconnects["peer_gone"] != 1 {
 		t.Errorf("disconnects %v", st.Disconnects)
 	}
+	n := pr.texts.Load()
 	s.Broadcast([]byte(`{"still":"here"}`))
-	waitFor(t, "good client served", 5*time.Second, func() bool { return pr.texts.Load() == 1 })
+	waitFor(t, "good client served", 5*time.Second, func() bool { return pr.texts.Load() > n })
 }

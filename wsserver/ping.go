@@ -7,9 +7,10 @@ import (
 )
 
 // pingLoop pings clients that have been quiet for Config.PingInterval and
-// drops those that stay quiet Config.PongTimeout longer: a peer that
-// vanished without a FIN (unplugged, suspended, dropped by a firewall)
-// otherwise holds its descriptor until TCP gives up, many minutes later.
+// drops those that stay quiet Config.PongTimeout longer while their TCP
+// stack acknowledges nothing: a peer that vanished without a FIN
+// (unplugged, suspended, dropped by a firewall) otherwise holds its
+// descriptor until TCP gives up, many minutes later.
 func (s *Server) pingLoop() {
 	defer s.pinger.Done()
 	tick := max(min(s.cfg.PingInterval, s.cfg.PongTimeout)/4, 5*time.Millisecond)
@@ -38,14 +39,21 @@ func (s *Server) checkLive(c *client, now time.Time) {
 	if c.pingSent.IsZero() || last.After(c.pingSent) {
 		// No ping outstanding: the client answered or was never pinged.
 		c.pingSent = time.Time{}
-		if now.Sub(last) >= s.cfg.PingInterval {
+		if now.Sub(last) >= s.cfg.PingInterval && c.ping(s.pingFrame) {
 			c.pingSent = now
 			s.m.pings.Add(1)
-			c.ping(s.pingFrame)
 		}
 		return
 	}
-	if now.Sub(c.pingSent) < s.cfg.PongTimeout || s.busyButAcking(c) {
+	if now.Sub(c.pingSent) < s.cfg.PongTimeout {
+		return
+	}
+	if s.peerAcking(c) {
+		// Its TCP stack is there: the pong waits behind data a slow
+		// reader has not read yet, or the application is stalled, which
+		// the queue limits deal with once there is traffic. Ping again,
+		// so that a peer vanishing later is noticed too.
+		c.pingSent = time.Time{}
 		return
 	}
 	c.mu.Lock()
@@ -56,13 +64,12 @@ func (s *Server) checkLive(c *client, now time.Time) {
 	c.mu.Unlock()
 }
 
-// busyButAcking reports whether data is still on its way to c and its TCP
-// stack acknowledged some within PongTimeout: then the pong may just be
-// waiting behind that data in a slow reader, which is alive.
-func (s *Server) busyButAcking(c *client) bool {
-	c.mu.Lock()
-	queued := c.queued
-	c.mu.Unlock()
+// peerAcking reports whether c's TCP stack is still there, from TCP_INFO.
+// A live stack acknowledges what arrives within a round trip, whether or
+// not its application reads, and answers zero-window probes. So the peer
+// is gone when nothing was acknowledged for PongTimeout while segments
+// are in flight (the ping, or data) or probes go unanswered.
+func (s *Server) peerAcking(c *client) bool {
 	var info *unix.TCPInfo
 	var err error
 	if cerr := c.raw.Control(func(fd uintptr) {
@@ -70,6 +77,6 @@ func (s *Server) busyButAcking(c *client) bool {
 	}); cerr != nil || err != nil {
 		return false
 	}
-	busy := queued > 0 || info.Unacked > 0 || info.Notsent_bytes > 0
-	return busy && time.Duration(info.Last_ack_recv)*time.Millisecond < s.cfg.PongTimeout
+	silent := time.Duration(info.Last_ack_recv)*time.Millisecond >= s.cfg.PongTimeout
+	return !silent || (info.Unacked == 0 && info.Probes < 2)
 }

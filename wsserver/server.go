@@ -70,11 +70,13 @@ type Config struct {
 	// pings and the dead-peer check below.
 	PingInterval time.Duration
 	// PongTimeout: a pinged client that sent nothing back for this long is
-	// dropped (close 1008 "ping timeout", reason ping_timeout), unless a
-	// stream is still being written to it and its TCP stack acknowledged
-	// data within PongTimeout (a slow reader whose pong waits behind the
-	// data; the queue limits handle it). This finds peers that vanished
-	// without a FIN, which TCP alone notices only after many minutes.
+	// dropped (close 1008 "ping timeout", reason ping_timeout) if its TCP
+	// stack acknowledged nothing either while segments were in flight or
+	// window probes went out (TCP_INFO). This finds
+	// peers that vanished without a FIN, which TCP alone notices only
+	// after many minutes. A peer whose stack acknowledges is alive: a slow
+	// reader whose pong waits behind data, or a stalled application, which
+	// the queue limits handle once there is traffic; it is pinged again.
 	PongTimeout time.Duration
 	// Token, if set, is required on every upgrade and on /metrics, either
 	// as "Authorization: Bearer TOKEN" or as a "token" query parameter
