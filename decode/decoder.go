@@ -29,8 +29,11 @@ type Options struct {
 	OnObject func(ExportObject)
 }
 
-// DefaultMaxFlows is the default for Options.MaxFlows.
-const DefaultMaxFlows = 1 << 16
+// DefaultMaxFlows is the default for Options.MaxFlows. A TCP conversation
+// holds about 400 bytes of state (more while it reassembles), so the
+// default bounds the decoder to roughly 15 MB however long the capture;
+// each unit of MaxFlows costs about 400 more bytes.
+const DefaultMaxFlows = 1 << 15
 
 // Stats counts what the decoder saw.
 type Stats struct {

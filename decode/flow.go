@@ -1,6 +1,11 @@
 package decode
 
-import "time"
+import (
+	"encoding/binary"
+	"math/bits"
+	"math/rand/v2"
+	"time"
+)
 
 // flowKey identifies a conversation regardless of direction: the endpoint
 // with the smaller (address, port) comes first.
@@ -43,7 +48,8 @@ func compareEndpoint(a [16]byte, ap uint16, b [16]byte, bp uint16) int {
 // per-direction analysis, and what application dissectors remember.
 type conversation struct {
 	key      flowKey
-	lastSeen int64 // capture time, ns
+	hash     uint64 // of key, for the flow index
+	lastSeen int64  // capture time, ns
 	prev     *conversation
 	next     *conversation
 
@@ -72,7 +78,7 @@ func appState[T any](c *conversation, name string, mk func() *T) *T {
 // flowTable holds conversations, least recently used last; the capacity
 // and idle limits keep a long live capture from growing without bound.
 type flowTable struct {
-	byKey map[flowKey]*conversation
+	byKey flowIndex
 	head  conversation // sentinel: head.next is the most recent
 	max   int
 	idle  int64
@@ -83,19 +89,19 @@ type flowTable struct {
 }
 
 func (f *flowTable) init(max int, idle time.Duration) {
-	f.byKey = make(map[flowKey]*conversation)
+	f.byKey.init()
 	f.head.next, f.head.prev = &f.head, &f.head
 	f.max = max
 	f.idle = int64(idle)
 }
 
-func (f *flowTable) len() int { return len(f.byKey) }
+func (f *flowTable) len() int { return f.byKey.n }
 
 // lookup finds a conversation, refreshing its age.
 func (f *flowTable) lookup(k flowKey, now int64) *conversation {
 	c := f.last
 	if c == nil || c.key != k {
-		if c = f.byKey[k]; c == nil {
+		if c = f.byKey.get(&k); c == nil {
 			return nil
 		}
 		f.last = c
@@ -111,13 +117,13 @@ func (f *flowTable) lookup(k flowKey, now int64) *conversation {
 // create adds a fresh conversation (replacing any with the same key),
 // first forgetting idle ones and, beyond capacity, the least recent.
 func (f *flowTable) create(k flowKey, now int64) *conversation {
-	if old := f.byKey[k]; old != nil {
+	if old := f.byKey.get(&k); old != nil {
 		f.unlink(old)
-		delete(f.byKey, k)
+		f.byKey.remove(old)
 	}
 	f.expire(now)
 	c := &conversation{key: k, lastSeen: now}
-	f.byKey[k] = c
+	f.byKey.put(c)
 	f.pushFront(c)
 	f.last = c
 	return c
@@ -129,11 +135,11 @@ func (f *flowTable) expire(now int64) {
 		if last == &f.head {
 			return
 		}
-		if len(f.byKey) < f.max && (f.idle <= 0 || now-last.lastSeen <= f.idle) {
+		if f.byKey.n < f.max && (f.idle <= 0 || now-last.lastSeen <= f.idle) {
 			return
 		}
 		f.unlink(last)
-		delete(f.byKey, last.key)
+		f.byKey.remove(last)
 		if f.last == last {
 			f.last = nil
 		}
@@ -151,4 +157,107 @@ func (f *flowTable) pushFront(c *conversation) {
 	c.prev = &f.head
 	f.head.next.prev = c
 	f.head.next = c
+}
+
+// flowIndex finds conversations by key. It is an open-addressing table of
+// pointers (the key lives in the conversation), linear probing, at most
+// half full, with deletion by backward shift so that the flow table's
+// steady turnover leaves no tombstones: 8 bytes a slot, where a Go map
+// would hold a copy of each 38-byte key as well.
+type flowIndex struct {
+	slots []*conversation
+	n     int
+	seed  [5]uint64 // per decoder, so crafted traffic cannot aim at collisions
+}
+
+func (x *flowIndex) init() {
+	x.slots = make([]*conversation, 1024)
+	for i := range x.seed {
+		x.seed[i] = rand.Uint64()
+	}
+}
+
+// hashKey mixes the key's words with the seed, multiplying pairs of words
+// into 128 bits and folding (as wyhash does).
+func (x *flowIndex) hashKey(k *flowKey) uint64 {
+	le := binary.LittleEndian
+	w4 := uint64(k.proto)<<32 | uint64(k.portA)<<16 | uint64(k.portB)
+	h := mix(le.Uint64(k.addrA[0:])^x.seed[0], le.Uint64(k.addrA[8:])^x.seed[1])
+	h ^= mix(le.Uint64(k.addrB[0:])^x.seed[2], le.Uint64(k.addrB[8:])^x.seed[3])
+	return mix(h^w4, x.seed[4])
+}
+
+func mix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
+}
+
+func (x *flowIndex) get(k *flowKey) *conversation {
+	h := x.hashKey(k)
+	mask := uint64(len(x.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		c := x.slots[i]
+		if c == nil {
+			return nil
+		}
+		if c.hash == h && c.key == *k {
+			return c
+		}
+	}
+}
+
+// put adds c, whose key is not in the index.
+func (x *flowIndex) put(c *conversation) {
+	if 2*(x.n+1) > len(x.slots) {
+		x.grow()
+	}
+	c.hash = x.hashKey(&c.key)
+	x.insert(c)
+	x.n++
+}
+
+func (x *flowIndex) insert(c *conversation) {
+	mask := uint64(len(x.slots) - 1)
+	i := c.hash & mask
+	for x.slots[i] != nil {
+		i = (i + 1) & mask
+	}
+	x.slots[i] = c
+}
+
+func (x *flowIndex) grow() {
+	old := x.slots
+	x.slots = make([]*conversation, 2*len(old))
+	for _, c := range old {
+		if c != nil {
+			x.insert(c)
+		}
+	}
+}
+
+// remove takes c out; the entries after it in its probe run move back
+// into the hole when their home slot allows.
+func (x *flowIndex) remove(c *conversation) {
+	mask := uint64(len(x.slots) - 1)
+	i := c.hash & mask
+	for x.slots[i] != c {
+		if x.slots[i] == nil {
+			return // not indexed
+		}
+		i = (i + 1) & mask
+	}
+	for j := (i + 1) & mask; ; j = (j + 1) & mask {
+		d := x.slots[j]
+		if d == nil {
+			break
+		}
+		home := d.hash & mask
+		// d may fill the hole at i unless its home lies cyclically in (i, j].
+		if (j > i && (home <= i || home > j)) || (j < i && home <= i && home > j) {
+			x.slots[i] = d
+			i = j
+		}
+	}
+	x.slots[i] = nil
+	x.n--
 }

@@ -47,6 +47,8 @@ type tcpDirection struct {
 	// winScale: -1 not known yet, -2 no scaling, else the shift.
 	winScale   int8
 	isFirstAck bool
+	// untilFIN: a PDU of this direction ends with the stream.
+	untilFIN bool
 
 	nextSeqTime   int64
 	lastAckTime   int64
@@ -58,7 +60,6 @@ type tcpDirection struct {
 
 	// Reassembly. msps is created on first use (pdus): most
 	// conversations never reassemble.
-	untilFIN bool
 	finFrame uint64
 	msps     *mspList
 }

@@ -108,7 +108,7 @@ func (m *tcpMSP) add(p *packet, t tvb, offset int, fragOff, length uint32, more 
 		// Too big to keep: behave as if the rest never arrives.
 		return nil, false
 	}
-	data := h.keep(fragOff, t.b[offset:offset+int(length)])
+	data := h.keep(fragOff, t.b[offset:offset+int(length)], m.nxtpdu-m.seq)
 	h.bytes += len(data)
 	i := sort.Search(len(h.pieces), func(i int) bool { return h.pieces[i].off >= fragOff })
 	h.pieces = append(h.pieces, reasmPiece{})
@@ -152,13 +152,20 @@ func (m *tcpMSP) add(p *packet, t tvb, offset int, fragOff, length uint32, more 
 }
 
 // keep stores a new piece's bytes at fragOff: appended to contig while
-// the pieces stay in order, else in a copy of their own.
-func (h *reasmHead) keep(fragOff uint32, b []byte) []byte {
+// the pieces stay in order, else in a copy of their own. expected is where
+// the PDU is due to end, if known.
+func (h *reasmHead) keep(fragOff uint32, b []byte, expected uint32) []byte {
 	if !h.scattered && int(fragOff) == len(h.contig) {
 		if cap(h.contig)-len(h.contig) < len(b) {
 			// Double (append grows large slices by only a quarter, which
-			// copies a long PDU many times over).
-			grown := make([]byte, len(h.contig), max(2*cap(h.contig), len(h.contig)+len(b), 2048))
+			// copies a long PDU many times over), but not past the PDU's
+			// expected end: growth stays bounded by the bytes that arrived.
+			need := len(h.contig) + len(b)
+			size := max(2*cap(h.contig), need)
+			if int(expected) >= need && int(expected) < size {
+				size = int(expected)
+			}
+			grown := make([]byte, len(h.contig), size)
 			copy(grown, h.contig)
 			h.contig = grown
 			// Let the pieces see the new array, so the old one can go.

@@ -86,6 +86,14 @@ func main() {
 	if status == 0 && *n > 1 {
 		fmt.Printf("all %d streams identical\n", *n)
 	}
+	// The clients start together, so the slowest one's time is the run's.
+	var total int
+	var longest time.Duration
+	for _, r := range results {
+		total += r.messages
+		longest = max(longest, r.took)
+	}
+	fmt.Printf("total: %d messages to %d clients in %.3f s: %.0f msgs/s delivered\n", total, *n, longest.Seconds(), float64(total)/longest.Seconds())
 	os.Exit(status)
 }
 

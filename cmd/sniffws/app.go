@@ -273,10 +273,27 @@ func (a *app) runFrames(ctx context.Context) error {
 	}
 	defer exported()
 	dec := decode.New(opts)
+	// This goroutine reads and decodes; another encodes and emits.
+	ring := newRecordRing(a.live != nil)
+	emitted := make(chan error, 1)
+	go func() { emitted <- a.emitRecords(ctx, ring, finite) }()
+	err = a.decodeFrames(ctx, src, dec, ring, pw, finite)
+	ring.close()
+	if eerr := <-emitted; eerr != nil && (err == nil || errors.Is(err, errEmitterStopped)) {
+		err = eerr
+	}
+	return err
+}
+
+// errEmitterStopped ends decoding when the emitting goroutine has failed;
+// its own error is the one reported.
+var errEmitterStopped = errors.New("emitter stopped")
+
+// decodeFrames reads, saves (-w), paces and decodes frames into ring.
+func (a *app) decodeFrames(ctx context.Context, src sniff.FrameSource, dec *decode.Decoder, ring *recordRing, pw *sniff.PcapngWriter, finite bool) error {
+	c := &a.cfg
 	var (
 		f       decode.Frame
-		rec     decode.Record
-		msg     []byte
 		n       int
 		pace    pacer
 		lastDec decode.Stats
@@ -308,25 +325,51 @@ func (a *app) runFrames(ctx context.Context) error {
 				return err
 			}
 		}
-		dec.Decode(&f, &rec)
+		rec := ring.slot()
+		if rec == nil {
+			return errEmitterStopped
+		}
+		dec.Decode(&f, rec)
+		ring.publish()
 		if st := dec.Stats(); st != lastDec {
 			a.ctrs.malformed.Store(st.Malformed)
 			a.ctrs.bugs.Store(st.Bugs)
 			lastDec = st
-		}
-		if c.print == "csv" {
-			msg = rec.AppendCSV(msg[:0])
-		} else {
-			msg = rec.AppendJSON(msg[:0])
-		}
-		if err := a.emit(ctx, msg, finite); err != nil {
-			return err
 		}
 		if a.live != nil && n%1024 == 0 {
 			a.updateDrops()
 		}
 	}
 	return nil
+}
+
+// emitRecords encodes the records of ring and emits them, in order.
+func (a *app) emitRecords(ctx context.Context, ring *recordRing, finite bool) error {
+	var msg []byte
+	csv := a.cfg.print == "csv"
+	return ring.consume(func(rec *decode.Record) error {
+		if a.out != nil {
+			// Encode straight into the output buffer.
+			b := a.out.AvailableBuffer()
+			if csv {
+				b = rec.AppendCSV(b)
+			} else {
+				b = append(rec.AppendJSON(b), '\n')
+			}
+			if _, err := a.out.Write(b); err != nil {
+				return fmt.Errorf("writing output: %w", err)
+			}
+			return nil
+		}
+		msg = rec.AppendJSON(msg[:0])
+		return a.emit(ctx, msg, finite)
+	}, func() error {
+		// A live capture's output goes out as soon as it is decoded.
+		if a.out != nil && !finite {
+			return a.out.Flush()
+		}
+		return nil
+	})
 }
 
 func (a *app) updateDrops() {
