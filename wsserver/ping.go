@@ -48,7 +48,8 @@ func (s *Server) checkLive(c *client, now time.Time) {
 	if now.Sub(c.pingSent) < s.cfg.PongTimeout {
 		return
 	}
-	if s.peerAcking(c) {
+	alive, info := s.peerAcking(c)
+	if alive {
 		// Its TCP stack is there: the pong waits behind data a slow
 		// reader has not read yet, or the application is stalled, which
 		// the queue limits deal with once there is traffic. Ping again,
@@ -60,6 +61,8 @@ func (s *Server) checkLive(c *client, now time.Time) {
 	if c.state == stateOpen {
 		c.fast = true // it does not answer: do not wait for a close reply either
 		c.failLocked(reasonPingTimeout, s.pingTimeout)
+		s.logf("wsserver: %v: no answer to a ping for %v; TCP: last ack %d ms ago, %d segments unacknowledged, %d probes, %d bytes unsent",
+			c.tcp.RemoteAddr(), now.Sub(c.pingSent).Round(time.Millisecond), info.Last_ack_recv, info.Unacked, info.Probes, info.Notsent_bytes)
 	}
 	c.mu.Unlock()
 }
@@ -69,14 +72,14 @@ func (s *Server) checkLive(c *client, now time.Time) {
 // not its application reads, and answers zero-window probes. So the peer
 // is gone when nothing was acknowledged for PongTimeout while segments
 // are in flight (the ping, or data) or probes go unanswered.
-func (s *Server) peerAcking(c *client) bool {
+func (s *Server) peerAcking(c *client) (bool, unix.TCPInfo) {
 	var info *unix.TCPInfo
 	var err error
 	if cerr := c.raw.Control(func(fd uintptr) {
 		info, err = unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO)
 	}); cerr != nil || err != nil {
-		return false
+		return false, unix.TCPInfo{}
 	}
 	silent := time.Duration(info.Last_ack_recv)*time.Millisecond >= s.cfg.PongTimeout
-	return !silent || (info.Unacked == 0 && info.Probes < 2)
+	return !silent || (info.Unacked == 0 && info.Probes < 2), *info
 }

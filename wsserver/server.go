@@ -77,6 +77,9 @@ type Config struct {
 	// after many minutes. A peer whose stack acknowledges is alive: a slow
 	// reader whose pong waits behind data, or a stalled application, which
 	// the queue limits handle once there is traffic; it is pinged again.
+	// Keep it well above TCP's retransmission timeout (200 ms at least):
+	// a live peer with a full receive buffer may take that long to
+	// acknowledge anything.
 	PongTimeout time.Duration
 	// Token, if set, is required on every upgrade and on /metrics, either
 	// as "Authorization: Bearer TOKEN" or as a "token" query parameter

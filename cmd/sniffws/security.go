@@ -69,8 +69,11 @@ func (e *exposure) validate() error {
 		return errors.New("-max-client-frame must be at least 125 bytes (a control frame)")
 	case e.handshakeTimeout <= 0:
 		return errors.New("-handshake-timeout must be positive")
-	case e.pingInterval < 0 || e.pingTimeout <= 0:
-		return errors.New("-ping-interval must not be negative and -ping-timeout must be positive")
+	case e.pingInterval < 0:
+		return errors.New("-ping-interval must not be negative")
+	case e.pingTimeout < time.Second:
+		// Below TCP's retransmission timeouts a live peer can look silent.
+		return errors.New("-ping-timeout must be at least 1s")
 	case e.stdinMaxLine <= 0:
 		return errors.New("-stdin-max-line must be positive")
 	}
