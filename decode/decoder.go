@@ -96,9 +96,11 @@ func (d *Decoder) Decode(f *Frame, rec *Record) {
 	rec.Time = appendRelTime(rec.Time, f.Timestamp.Sub(d.firstTS), f.TimeDigits)
 	rec.Source = d.appendAddress(rec.Source, p.src)
 	rec.Destination = d.appendAddress(rec.Destination, p.dst)
-	rec.Protocol = append(rec.Protocol, p.proto.buf...)
+	// The record takes the columns' buffers and gives its own for the
+	// next frame: no copy.
+	rec.Protocol, p.proto.buf = p.proto.buf, rec.Protocol
 	rec.Length = appendDecimal(rec.Length, uint64(f.WireLen))
-	rec.Info = append(rec.Info, p.info.buf...)
+	rec.Info, p.info.buf = p.info.buf, rec.Info
 	rec.Timestamp = f.Timestamp
 	rec.TimeDigits = f.TimeDigits
 }

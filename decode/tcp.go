@@ -333,8 +333,8 @@ var quickStartRates = [...]string{
 }
 
 func (p *packet) tcpOption(t tvb, opt uint8, optlen int, th *tcpHeader, tc *tcpConversation, fwd, rev *tcpDirection) {
-	appendU := func(name string, v uint32) {
-		p.appendInfo(" " + name + "=")
+	appendU := func(label string, v uint32) {
+		p.appendInfo(label)
 		p.appendInfoUint(uint64(v))
 	}
 	switch opt {
@@ -342,7 +342,7 @@ func (p *packet) tcpOption(t tvb, opt uint8, optlen int, th *tcpHeader, tc *tcpC
 		if optlen != 4 {
 			return
 		}
-		appendU("MSS", uint32(t.u16(2)))
+		appendU(" MSS=", uint32(t.u16(2)))
 	case 3: // window scale
 		if optlen != 3 {
 			return
@@ -351,7 +351,7 @@ func (p *packet) tcpOption(t tvb, opt uint8, optlen int, th *tcpHeader, tc *tcpC
 		if shift > 14 {
 			shift = 14
 		}
-		appendU("WS", 1<<shift)
+		appendU(" WS=", 1<<shift)
 		fwd.winScale = int8(shift)
 	case 4: // SACK permitted
 		p.appendInfo(" SACK_PERM")
@@ -361,20 +361,20 @@ func (p *packet) tcpOption(t tvb, opt uint8, optlen int, th *tcpHeader, tc *tcpC
 		if optlen != 6 {
 			return
 		}
-		appendU("ECHO", t.u32(2))
+		appendU(" ECHO=", t.u32(2))
 	case 8: // timestamps
 		if optlen != 10 {
 			return
 		}
 		tsval := t.u32(2)
 		tsecr := t.u32(6)
-		appendU("TSval", tsval)
-		appendU("TSecr", tsecr)
+		appendU(" TSval=", tsval)
+		appendU(" TSecr=", tsecr)
 	case 11, 12, 13: // CC
 		if optlen != 6 {
 			return
 		}
-		appendU("CC", t.u32(2))
+		appendU(" CC=", t.u32(2))
 	case 19: // MD5
 		p.appendInfo(" MD5")
 	case 29: // TCP-AO
@@ -389,7 +389,7 @@ func (p *packet) tcpOption(t tvb, opt uint8, optlen int, th *tcpHeader, tc *tcpC
 		if optlen != 4 {
 			return
 		}
-		appendU("USER_TO", uint32(t.u16(2)&0x7fff))
+		appendU(" USER_TO=", uint32(t.u16(2)&0x7fff))
 	case 34: // TCP Fast Open
 		if optlen == 2 {
 			p.appendInfo(" TFO=R")
@@ -412,7 +412,7 @@ func (p *packet) tcpOption(t tvb, opt uint8, optlen int, th *tcpHeader, tc *tcpC
 			if optlen == 4 {
 				p.appendInfo(" TARR")
 			} else if optlen == 5 {
-				appendU("TARR", uint32(t.u8(4)>>1))
+				appendU(" TARR=", uint32(t.u8(4)>>1))
 			}
 		case 0xacc0, 0xacc1:
 			p.tcpAccECN(t, 4, optlen-4, exid == 0xacc1)

@@ -273,8 +273,19 @@ func (a *app) runFrames(ctx context.Context) error {
 	}
 	defer exported()
 	dec := decode.New(opts)
-	// This goroutine reads and decodes; another encodes and emits.
-	ring := newRecordRing(a.live != nil)
+	if a.live != nil {
+		// Live: each record goes out from this goroutine as soon as it is
+		// decoded; a hand-over to another goroutine would add its wake-up
+		// to every packet's latency.
+		out := &inlineSink{emit: a.recordEmitter(ctx, false)}
+		err = a.decodeFrames(ctx, src, dec, out, pw, finite)
+		if out.err != nil && (err == nil || errors.Is(err, errEmitterStopped)) {
+			err = out.err
+		}
+		return err
+	}
+	// Files: this goroutine reads and decodes; another encodes and emits.
+	ring := newRecordRing()
 	emitted := make(chan error, 1)
 	go func() { emitted <- a.emitRecords(ctx, ring, finite) }()
 	err = a.decodeFrames(ctx, src, dec, ring, pw, finite)
@@ -289,8 +300,8 @@ func (a *app) runFrames(ctx context.Context) error {
 // its own error is the one reported.
 var errEmitterStopped = errors.New("emitter stopped")
 
-// decodeFrames reads, saves (-w), paces and decodes frames into ring.
-func (a *app) decodeFrames(ctx context.Context, src sniff.FrameSource, dec *decode.Decoder, ring *recordRing, pw *sniff.PcapngWriter, finite bool) error {
+// decodeFrames reads, saves (-w), paces and decodes frames into out.
+func (a *app) decodeFrames(ctx context.Context, src sniff.FrameSource, dec *decode.Decoder, out recordSink, pw *sniff.PcapngWriter, finite bool) error {
 	c := &a.cfg
 	var (
 		f       decode.Frame
@@ -325,12 +336,12 @@ func (a *app) decodeFrames(ctx context.Context, src sniff.FrameSource, dec *deco
 				return err
 			}
 		}
-		rec := ring.slot()
+		rec := out.slot()
 		if rec == nil {
 			return errEmitterStopped
 		}
 		dec.Decode(&f, rec)
-		ring.publish()
+		out.publish()
 		if st := dec.Stats(); st != lastDec {
 			a.ctrs.malformed.Store(st.Malformed)
 			a.ctrs.bugs.Store(st.Bugs)
@@ -345,9 +356,15 @@ func (a *app) decodeFrames(ctx context.Context, src sniff.FrameSource, dec *deco
 
 // emitRecords encodes the records of ring and emits them, in order.
 func (a *app) emitRecords(ctx context.Context, ring *recordRing, finite bool) error {
+	return ring.consume(a.recordEmitter(ctx, finite))
+}
+
+// recordEmitter returns the function that encodes a record and emits it.
+// Live -print output is flushed after every record, as tshark -l does.
+func (a *app) recordEmitter(ctx context.Context, finite bool) func(*decode.Record) error {
 	var msg []byte
 	csv := a.cfg.print == "csv"
-	return ring.consume(func(rec *decode.Record) error {
+	return func(rec *decode.Record) error {
 		if a.out != nil {
 			// Encode straight into the output buffer.
 			b := a.out.AvailableBuffer()
@@ -359,17 +376,16 @@ func (a *app) emitRecords(ctx context.Context, ring *recordRing, finite bool) er
 			if _, err := a.out.Write(b); err != nil {
 				return fmt.Errorf("writing output: %w", err)
 			}
+			if a.live != nil {
+				if err := a.out.Flush(); err != nil {
+					return fmt.Errorf("writing output: %w", err)
+				}
+			}
 			return nil
 		}
 		msg = rec.AppendJSON(msg[:0])
 		return a.emit(ctx, msg, finite)
-	}, func() error {
-		// A live capture's output goes out as soon as it is decoded.
-		if a.out != nil && !finite {
-			return a.out.Flush()
-		}
-		return nil
-	})
+	}
 }
 
 func (a *app) updateDrops() {

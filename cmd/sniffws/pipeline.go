@@ -18,8 +18,8 @@ import (
 // record itself, so an idle consumer first naps: a batch of records or
 // the end of a short nap wakes it. After naps that found nothing it sleeps
 // until the next record, which then wakes it at once, so a trickle of
-// frames (a paced replay, a slow pipe) is not held back. In live mode the
-// batch is one record.
+// frames (a paced replay, a slow pipe) is not held back. (Live capture
+// does without the ring: see runFrames.)
 type recordRing struct {
 	recs []decode.Record
 	mask uint64
@@ -40,6 +40,29 @@ type recordRing struct {
 	quit    chan struct{} // closed when the consumer is done
 }
 
+// recordSink takes decoded records in order: slot gives the record to fill
+// (nil once the sink has failed), publish hands it over.
+type recordSink interface {
+	slot() *decode.Record
+	publish()
+}
+
+// inlineSink emits each record at once, from the decoding goroutine.
+type inlineSink struct {
+	rec  decode.Record
+	emit func(*decode.Record) error
+	err  error
+}
+
+func (s *inlineSink) slot() *decode.Record {
+	if s.err != nil {
+		return nil
+	}
+	return &s.rec
+}
+
+func (s *inlineSink) publish() { s.err = s.emit(&s.rec) }
+
 // ringSize records: enough to ride over a short stall of the consumer
 // (a client write), small enough to stay in cache.
 const ringSize = 1024
@@ -58,8 +81,8 @@ const (
 	naps    = 2
 )
 
-func newRecordRing(live bool) *recordRing {
-	r := &recordRing{
+func newRecordRing() *recordRing {
+	return &recordRing{
 		recs:         make([]decode.Record, ringSize),
 		mask:         ringSize - 1,
 		batch:        ringSize / 8,
@@ -67,10 +90,6 @@ func newRecordRing(live bool) *recordRing {
 		wakeProducer: make(chan struct{}, 1),
 		quit:         make(chan struct{}),
 	}
-	if live {
-		r.batch = 1
-	}
-	return r
 }
 
 // slot returns the record to fill next, waiting while the ring is full.
@@ -129,9 +148,8 @@ func notify(ch chan struct{}) {
 }
 
 // consume calls fn on every record in order until the producer closes the
-// ring and everything is consumed, or fn fails. idle is called before
-// the consumer waits (to flush buffered output).
-func (r *recordRing) consume(fn func(*decode.Record) error, idle func() error) error {
+// ring and everything is consumed, or fn fails.
+func (r *recordRing) consume(fn func(*decode.Record) error) error {
 	defer func() {
 		r.stopped.Store(true)
 		close(r.quit)
@@ -148,9 +166,6 @@ func (r *recordRing) consume(fn func(*decode.Record) error, idle func() error) e
 					return nil
 				}
 				continue
-			}
-			if err := idle(); err != nil {
-				return err
 			}
 			state := int32(consumerNapping)
 			if empty >= naps {
