@@ -50,8 +50,15 @@ MUTATIONS ?= 20
 mutate: deps
 	SNIFFWS_LONG=1 SNIFFWS_MUTATIONS=$(MUTATIONS) $(GO) test ./sniff/ -run '^TestMutatedCaptures$$' -count=1 -v -timeout 60m
 
+# Benchmarks: the go test benchmarks (decoding per protocol mix, CSV/JSON
+# encoding, broadcast; allocations reported), then bench/run.sh, the
+# side-by-side runs against tshark and the old Python server whose table the
+# README's Performance section shows (BENCH="file big ws idle latency" picks
+# sections; results in /tmp/sniffws-bench/results.md).
+BENCH ?=
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./decode/ ./wsserver/
+	bench/run.sh $(BENCH)
 
 # Regenerate the golden CSV of every capture under testdata/ and samples/
 # with the reference tshark (Debian 12's tshark 4.0.17).
