@@ -50,6 +50,9 @@ type client struct {
 	graceful   bool        // Server.Close: its own deadline bounds the wait for the close reply
 	timer      *time.Timer // drops the connection if the close reply is late
 	progress   time.Time   // last write completion, or when the queue last became non-empty
+	// headPartial: the queue's first frame is the rest of a frame whose
+	// start enqueueNow wrote; it must go out before anything else (mu).
+	headPartial bool
 
 	// Read state, used only by the poller goroutine (and by the handshake
 	// goroutine before the client is registered with the poller).
@@ -63,6 +66,49 @@ func (c *client) enqueue(f []byte) {
 	c.mu.Lock()
 	c.enqueueLocked(f)
 	c.mu.Unlock()
+}
+
+// enqueueNow is enqueue for live broadcasts: a client with nothing queued
+// and no writer running is written to at once, from the caller's
+// goroutine, without blocking (the descriptor is non-blocking, and the
+// runtime's poller is not asked to wait); what the socket does not take is
+// queued for a writer as usual. A live packet then reaches a client that
+// keeps up without a goroutine hand-over, which under load is most of its
+// latency. TLS clients always go through their writer.
+func (c *client) enqueueNow(f []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != stateOpen || !c.polled || c.writing || c.queued != 0 {
+		c.enqueueLocked(f)
+		return
+	}
+	n := c.writeNonblocking(f)
+	c.s.m.sentBytes.Add(uint64(n))
+	if n == len(f) {
+		return
+	}
+	c.enqueueLocked(f[n:])
+	c.headPartial = n > 0
+}
+
+// writeNonblocking writes what the socket takes now, without waiting; an
+// error is left for the writer goroutine to meet.
+func (c *client) writeNonblocking(b []byte) int {
+	n := 0
+	_ = c.raw.Write(func(fd uintptr) bool {
+		for n < len(b) {
+			m, err := syscall.Write(int(fd), b[n:])
+			if err == syscall.EINTR {
+				continue
+			}
+			if err != nil || m <= 0 {
+				break
+			}
+			n += m
+		}
+		return true // never wait for the descriptor to become writable
+	})
+	return n
 }
 
 // enqueueLocked queues f, or cuts the client off if that would exceed its
@@ -110,9 +156,19 @@ func (c *client) failLocked(r reason, closeFrame []byte) {
 	c.state = stateClosing
 	c.reason = r
 	if n := c.queue.len(); n > 0 {
+		// The rest of a frame already started stays, or the close frame
+		// would land in the middle of it.
+		var rest []byte
+		if c.headPartial {
+			rest = c.queue.pop()
+			n--
+		}
 		c.s.m.dropped.Add(uint64(n))
 		c.queued -= c.queue.bytes()
 		c.queue.reset()
+		if rest != nil {
+			c.queue.push(rest)
+		}
 	}
 	for _, p := range c.ctrl {
 		c.queued -= len(p)
@@ -197,14 +253,22 @@ func (c *client) writeLoop() {
 			c.mu.Unlock()
 			return
 		}
-		batch = append(batch[:0], c.ctrl...)
+		batch = batch[:0]
+		first := true
+		if c.headPartial {
+			// The rest of a started frame goes before any pong.
+			batch = append(batch, c.queue.pop())
+			c.headPartial = false
+			first = false
+		}
+		batch = append(batch, c.ctrl...)
 		clear(c.ctrl)
 		c.ctrl = c.ctrl[:0]
 		size := 0
 		for _, p := range batch {
 			size += len(p)
 		}
-		for first := true; c.queue.len() > 0; first = false {
+		for ; c.queue.len() > 0; first = false {
 			f := c.queue.peek()
 			if !first && size+len(f) > s.cfg.WriteBatchBytes {
 				break

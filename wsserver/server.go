@@ -326,7 +326,7 @@ func (s *Server) Broadcast(payload []byte) {
 	f := AppendTextFrame(make([]byte, 0, FrameSize(len(payload))), payload)
 	s.mu.Lock()
 	if !s.closed {
-		s.broadcastLocked(f, len(payload))
+		s.broadcastLocked(f, len(payload), true)
 	}
 	s.mu.Unlock()
 }
@@ -363,7 +363,7 @@ func (s *Server) BroadcastWait(ctx context.Context, payload []byte) error {
 		}
 		if wait == 0 {
 			s.wantRoom.Store(false)
-			s.broadcastLocked(f, len(payload))
+			s.broadcastLocked(f, len(payload), false)
 			s.mu.Unlock()
 			return nil
 		}
@@ -382,11 +382,18 @@ func (s *Server) BroadcastWait(ctx context.Context, payload []byte) error {
 	}
 }
 
-func (s *Server) broadcastLocked(f []byte, payloadLen int) {
+// broadcastLocked queues f for every client; now writes it at once to the
+// clients that keep up (live broadcasts, where latency matters; paced
+// ones leave the writing to the batching writers).
+func (s *Server) broadcastLocked(f []byte, payloadLen int, now bool) {
 	s.m.messages.Add(1)
 	s.m.messageBytes.Add(uint64(payloadLen))
 	for _, c := range s.list {
-		c.enqueue(f)
+		if now {
+			c.enqueueNow(f)
+		} else {
+			c.enqueue(f)
+		}
 	}
 	if len(s.backlog) > 0 {
 		s.backlog[s.blNext] = f

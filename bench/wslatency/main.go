@@ -23,6 +23,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -116,6 +117,9 @@ func run(addr, to string, rate int, duration time.Duration, size int, settle, ti
 				deadline = time.Now().Add(time.Second)
 				conn.SetReadDeadline(deadline)
 			default:
+				// Wake up now and then to notice the generator's end even
+				// when the messages stop coming (packets dropped).
+				conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
 			}
 		}
 		if received >= total {
@@ -123,6 +127,10 @@ func run(addr, to string, rate int, duration time.Duration, size int, settle, ti
 		}
 		hdr, err := ws.ReadHeader(rd)
 		if err != nil {
+			var ne net.Error
+			if !genFinished && errors.As(err, &ne) && ne.Timeout() {
+				continue // nothing in 200 ms: look at the generator again
+			}
 			if genFinished {
 				break // the tail did not come in time
 			}
