@@ -16,7 +16,8 @@
 # Environment: BENCH_DIR (work files, default /tmp/sniffws-bench), CORPUS (captures to build
 # from: ../shared/corpus/pcaps when present, else samples/ and testdata/), PACKETS (200000),
 # BIG_PACKETS (2000000), RUNS (sniffws runs, best kept: 3), WS_MESSAGES (200000),
-# LAT_RATE (10000), LAT_SECONDS (5), TSHARK_BIG (0).
+# LAT_RATE (10000), LAT_SECONDS (5), TSHARK_BIG (0), PYTHON (/usr/bin/python3, which has
+# Debian's python3-websockets: apt-get install python3-websockets).
 #
 # The machine is shared: every figure comes with the load average it was taken at, and the
 # ratios are of runs made one right after the other. Everything stays on loopback and every
@@ -36,6 +37,8 @@ if [ -z "${CORPUS:-}" ]; then
 	if [ -d ../shared/corpus/pcaps ]; then CORPUS=../shared/corpus/pcaps; else CORPUS="samples testdata"; fi
 fi
 SECTIONS=${*:-file big ws idle latency}
+# The baseline server needs Debian's python3-websockets, installed for the system Python.
+PYTHON=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
 mkdir -p "$D/bin"
 RESULTS=$D/results.md
 : >"$RESULTS"
@@ -158,13 +161,13 @@ section_big() {
 	say ""
 }
 
-# serve_and_load NAME PORT CLIENTS MESSAGES CMD...: starts the server CMD, loads it with
-# wsload and sets TOTAL (messages delivered in all), MPS (delivered per second) and ALL
-# (whether every client got all MESSAGES, the same stream).
+# serve_and_load NAME PORT CLIENTS MESSAGES INPUT CMD...: starts the server CMD with INPUT
+# on its standard input, loads it with wsload and sets TOTAL (messages delivered in all),
+# MPS (delivered per second) and ALL (whether every client got all MESSAGES, one stream).
 serve_and_load() {
-	local name=$1 port=$2 clients=$3 n=$4
-	shift 4
-	"$@" 2>"$D/$name.server.log" &
+	local name=$1 port=$2 clients=$3 n=$4 input=$5
+	shift 5
+	"$@" <"$input" 2>"$D/$name.server.log" &
 	local pid=$!
 	sleep 1
 	"$D/bin/wsload" -n "$clients" -addr "127.0.0.1:$port" -timeout 120s >"$D/$name.load" || true
@@ -188,12 +191,12 @@ section_ws() {
 	say ""
 	say "| server | clients | messages delivered | msgs/s delivered | every client got every message |"
 	say "| --- | --- | --- | --- | --- |"
-	serve_and_load py 5711 1 "$n" python3 bench/pyserver/ws_server_stdin.py --serverPort 5711 <"$csv"
+	serve_and_load py 5711 1 "$n" "$csv" "$PYTHON" bench/pyserver/ws_server_stdin.py --serverPort 5711
 	local base=$MPS
 	say "| old Python server (fixture) | 1 | $TOTAL | $MPS | $ALL |"
-	serve_and_load stdin 5712 10 "$n" "$D/bin/sniffws" -stdin -wait 10 -listen 127.0.0.1:5712 <"$csv"
+	serve_and_load stdin 5712 10 "$n" "$csv" "$D/bin/sniffws" -stdin -wait 10 -listen 127.0.0.1:5712
 	say "| sniffws -stdin | 10 | $TOTAL | $MPS ($(ratio "$MPS" "$base")x) | $ALL |"
-	serve_and_load file 5713 10 "$n" "$D/bin/sniffws" -r "$big" -c "$n" -wait 10 -listen 127.0.0.1:5713
+	serve_and_load file 5713 10 "$n" /dev/null "$D/bin/sniffws" -r "$big" -c "$n" -wait 10 -listen 127.0.0.1:5713
 	say "| sniffws -r (decoding too) | 10 | $TOTAL | $MPS ($(ratio "$MPS" "$base")x) | $ALL |"
 	say ""
 }
@@ -229,7 +232,7 @@ section_latency() {
 			-e _ws.col.No. -e _ws.col.Time -e _ws.col.Source -e _ws.col.Destination \
 			-e _ws.col.Protocol -e _ws.col.Length -e _ws.col.Info >"$D/live.fifo" 2>"$D/tshark-live.log" &
 		local tpid=$!
-		python3 bench/pyserver/ws_server_stdin.py --serverPort 5715 <"$D/live.fifo" &
+		"$PYTHON" bench/pyserver/ws_server_stdin.py --serverPort 5715 <"$D/live.fifo" &
 		local ppid=$!
 		for _ in $(seq 100); do grep -q "Capturing on" "$D/tshark-live.log" 2>/dev/null && break; sleep 0.1; done
 		sleep 0.5

@@ -75,19 +75,19 @@ func (c *client) enqueue(f []byte) {
 // queued for a writer as usual. A live packet then reaches a client that
 // keeps up without a goroutine hand-over, which under load is most of its
 // latency. TLS clients always go through their writer.
-func (c *client) enqueueNow(f []byte) {
+func (c *client) enqueueNow(lf *liveFrame) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.state != stateOpen || !c.polled || c.writing || c.queued != 0 {
-		c.enqueueLocked(f)
+		c.enqueueLocked(lf.stable())
 		return
 	}
-	n := c.writeNonblocking(f)
+	n := c.writeNonblocking(lf.buf)
 	c.s.m.sentBytes.Add(uint64(n))
-	if n == len(f) {
+	if n == len(lf.buf) {
 		return
 	}
-	c.enqueueLocked(f[n:])
+	c.enqueueLocked(lf.stable()[n:])
 	c.headPartial = n > 0
 }
 

@@ -163,6 +163,8 @@ type Server struct {
 	// rbuf is the read scratch buffer; only the poller goroutine uses it,
 	// so idle clients own no read buffer.
 	rbuf []byte
+	// live holds the frame Broadcast is sending (under mu).
+	live liveFrame
 
 	// Frames sent when cutting clients, built once.
 	overflowFrame []byte
@@ -323,12 +325,43 @@ func (s *Server) acceptLoop() {
 // client: one whose queue would overflow is cut off with close 1008. The
 // payload is copied; the caller may reuse it. After Close it does nothing.
 func (s *Server) Broadcast(payload []byte) {
-	f := AppendTextFrame(make([]byte, 0, FrameSize(len(payload))), payload)
 	s.mu.Lock()
 	if !s.closed {
-		s.broadcastLocked(f, len(payload), true)
+		// The frame is built in a buffer of the server's and copied to
+		// the heap only if a client has to queue it: when every client
+		// keeps up, a live message allocates nothing.
+		lf := &s.live
+		lf.buf = AppendTextFrame(lf.buf[:0], payload)
+		lf.heap = nil
+		s.m.messages.Add(1)
+		s.m.messageBytes.Add(uint64(len(payload)))
+		for _, c := range s.list {
+			c.enqueueNow(lf)
+		}
+		if len(s.backlog) > 0 {
+			s.keepBacklogLocked(lf.stable())
+		}
+		if cap(lf.buf) > 64<<10 {
+			lf.buf = nil // a rare large message does not stay
+		}
 	}
 	s.mu.Unlock()
+}
+
+// liveFrame is a frame Broadcast is sending: written from the server's
+// buffer to the clients that take it at once, and copied to the heap once
+// for those that queue it.
+type liveFrame struct {
+	buf  []byte
+	heap []byte
+}
+
+// stable returns the heap copy, making it the first time.
+func (lf *liveFrame) stable() []byte {
+	if lf.heap == nil {
+		lf.heap = append(make([]byte, 0, len(lf.buf)), lf.buf...)
+	}
+	return lf.heap
 }
 
 // BroadcastWait is Broadcast for inputs that can wait (files, stdin, HAR):
@@ -363,7 +396,7 @@ func (s *Server) BroadcastWait(ctx context.Context, payload []byte) error {
 		}
 		if wait == 0 {
 			s.wantRoom.Store(false)
-			s.broadcastLocked(f, len(payload), false)
+			s.broadcastLocked(f, len(payload))
 			s.mu.Unlock()
 			return nil
 		}
@@ -382,24 +415,24 @@ func (s *Server) BroadcastWait(ctx context.Context, payload []byte) error {
 	}
 }
 
-// broadcastLocked queues f for every client; now writes it at once to the
-// clients that keep up (live broadcasts, where latency matters; paced
-// ones leave the writing to the batching writers).
-func (s *Server) broadcastLocked(f []byte, payloadLen int, now bool) {
+// broadcastLocked queues f for every client (BroadcastWait: the batching
+// writers write it).
+func (s *Server) broadcastLocked(f []byte, payloadLen int) {
 	s.m.messages.Add(1)
 	s.m.messageBytes.Add(uint64(payloadLen))
 	for _, c := range s.list {
-		if now {
-			c.enqueueNow(f)
-		} else {
-			c.enqueue(f)
-		}
+		c.enqueue(f)
 	}
 	if len(s.backlog) > 0 {
-		s.backlog[s.blNext] = f
-		s.blNext = (s.blNext + 1) % len(s.backlog)
-		s.blLen = min(s.blLen+1, len(s.backlog))
+		s.keepBacklogLocked(f)
 	}
+}
+
+// keepBacklogLocked remembers f for clients that join later.
+func (s *Server) keepBacklogLocked(f []byte) {
+	s.backlog[s.blNext] = f
+	s.blNext = (s.blNext + 1) % len(s.backlog)
+	s.blLen = min(s.blLen+1, len(s.backlog))
 }
 
 // signalRoom wakes a BroadcastWait, if one waits.
