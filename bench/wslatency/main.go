@@ -162,12 +162,12 @@ func run(addr, to string, rate int, duration time.Duration, size int, settle, ti
 		// The two keys are found without a JSON decoder, so that the
 		// client itself allocates nothing per message (its own garbage
 		// collection would show up as latency).
-		if t := stringValue(payload, `"time":"`); t != nil {
+		if t := stringValue(payload, `"time":`); t != nil {
 			if ts, err := time.Parse(time.RFC3339Nano, string(t)); err == nil {
 				capLat = append(capLat, now.Sub(ts))
 			}
 		}
-		if v := stringValue(payload, `"wsColNo":"`); v != nil {
+		if v := stringValue(payload, `"wsColNo":`); v != nil {
 			if no, err := strconv.Atoi(string(v)); err == nil && no >= 1 && int64(no) <= nsent.Load() {
 				sendLat = append(sendLat, time.Duration(now.UnixNano()-sent[no-1]))
 			}
@@ -239,14 +239,19 @@ func generate(to string, rate, total, size int, sent []int64, nsent *atomic.Int6
 	return nil
 }
 
-// stringValue returns the string after key up to the closing quote (the
-// values read here hold no escapes), or nil.
+// stringValue returns the string value of key ("name":), up to its closing
+// quote (the values read here hold no escapes), or nil. Blanks may follow
+// the colon (Python's json.dumps writes one).
 func stringValue(msg []byte, key string) []byte {
 	i := bytes.Index(msg, []byte(key))
 	if i < 0 {
 		return nil
 	}
-	v := msg[i+len(key):]
+	v := bytes.TrimLeft(msg[i+len(key):], " ")
+	if len(v) == 0 || v[0] != '"' {
+		return nil
+	}
+	v = v[1:]
 	j := bytes.IndexByte(v, '"')
 	if j < 0 {
 		return nil
