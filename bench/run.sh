@@ -21,7 +21,8 @@
 #
 # The machine is shared: every figure comes with the load average it was taken at, and the
 # ratios are of runs made one right after the other. Everything stays on loopback and every
-# run is bounded in time.
+# run is bounded in time. Needs tshark and python3-websockets for the baselines (their parts
+# are skipped without them) and root for the latency section.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -111,6 +112,13 @@ section_file() {
 	local big n
 	big=$(capture "$PACKETS")
 	say "## capture file -> seven-column CSV ($PACKETS packets from $CORPUS; load $(load))"
+	if ! command -v tshark >/dev/null; then
+		best_sniffws sniffws "$RUNS" -r "$big" -print csv
+		say ""
+		say "no tshark (apt-get install tshark): sniffws alone, $WALL s wall, $CPU s CPU, $RSS MB"
+		say ""
+		return
+	fi
 	timed tshark "$TSHARK_COLUMNS" "$big" >"$D/tshark.csv"
 	local tw=$WALL tc=$CPU tr=$RSS
 	n=$(wc -l <"$D/tshark.csv")
@@ -191,9 +199,14 @@ section_ws() {
 	say ""
 	say "| server | clients | messages delivered | msgs/s delivered | every client got every message |"
 	say "| --- | --- | --- | --- | --- |"
-	serve_and_load py 5711 1 "$n" "$csv" "$PYTHON" bench/pyserver/ws_server_stdin.py --serverPort 5711
-	local base=$MPS
-	say "| old Python server (fixture) | 1 | $TOTAL | $MPS | $ALL |"
+	local base=0
+	if "$PYTHON" -c 'import websockets' 2>/dev/null; then
+		serve_and_load py 5711 1 "$n" "$csv" "$PYTHON" bench/pyserver/ws_server_stdin.py --serverPort 5711
+		base=$MPS
+		say "| old Python server (fixture) | 1 | $TOTAL | $MPS | $ALL |"
+	else
+		say "| old Python server: skipped, $PYTHON has no websockets (apt-get install python3-websockets) | | | | |"
+	fi
 	serve_and_load stdin 5712 10 "$n" "$csv" "$D/bin/sniffws" -stdin -wait 10 -listen 127.0.0.1:5712
 	say "| sniffws -stdin | 10 | $TOTAL | $MPS ($(ratio "$MPS" "$base")x) | $ALL |"
 	serve_and_load file 5713 10 "$n" /dev/null "$D/bin/sniffws" -r "$big" -c "$n" -wait 10 -listen 127.0.0.1:5713
@@ -224,7 +237,7 @@ section_latency() {
 	kill -INT "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	grep -h "captured\|dropped" "$D/live.log" | sed 's/^/    /' | tee -a "$RESULTS" || true
-	if command -v tshark >/dev/null; then
+	if command -v tshark >/dev/null && "$PYTHON" -c 'import websockets' 2>/dev/null; then
 		# The old chain: tshark -l prints each packet at once, the Python server sends it.
 		rm -f "$D/live.fifo"
 		mkfifo "$D/live.fifo"
