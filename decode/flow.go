@@ -95,8 +95,6 @@ func (f *flowTable) init(max int, idle time.Duration) {
 	f.idle = int64(idle)
 }
 
-func (f *flowTable) len() int { return f.byKey.n }
-
 // lookup finds a conversation, refreshing its age.
 func (f *flowTable) lookup(k flowKey, now int64) *conversation {
 	c := f.last

@@ -58,8 +58,6 @@ const (
 	wlanFlagMoreFrags = 0x04
 	wlanFlagProtected = 0x40
 	wlanFlagOrder     = 0x80
-
-	wlanSSIDMax = 32
 )
 
 var wlanFrameNames = map[int]string{

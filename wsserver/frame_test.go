@@ -56,10 +56,10 @@ func TestAppendTextFrame(t *testing.T) {
 					f[:min(len(f), 10)], tt.header)
 			}
 			// gobwas/ws reads it back as the same message.
-			fr, err := ws.ReadFrame(bytes.NewReader(f))
+			fr, err := readTestFrame(bytes.NewReader(f))
 			if err != nil || fr.Header.OpCode != ws.OpText || !fr.Header.Fin || !bytes.Equal(fr.Payload, payload) {
 				t.Errorf(
-					"ws.ReadFrame: %+v, %v",
+					"reading the frame back: %+v, %v",
 					fr.Header, err)
 			}
 		})
@@ -87,7 +87,7 @@ func TestCloseFrameReasonIsCut(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := closeFrame(StatusNormalClosure, tt.reason)
-			fr, err := ws.ReadFrame(bytes.NewReader(f))
+			fr, err := readTestFrame(bytes.NewReader(f))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -127,7 +127,7 @@ func FuzzClientFrames(f *testing.F) {
 		}
 		r := bytes.NewReader(whole)
 		for r.Len() > 0 {
-			fr, err := ws.ReadFrame(r)
+			fr, err := readTestFrame(r)
 			if err != nil {
 				t.Fatalf("server wrote a malformed frame: %v (% x)", err, whole)
 			}

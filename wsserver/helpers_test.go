@@ -119,25 +119,6 @@ func (c *testClient) readAll(onMessage func()) (msgs [][]byte, code StatusCode, 
 	}
 }
 
-// expectClose reads frames until a close frame and returns its code, or
-// fails if the connection ends without one.
-func (c *testClient) expectClose(t testing.TB) StatusCode {
-	t.Helper()
-	_ = c.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	for {
-		h, p, err := c.next()
-		if err != nil {
-			t.Fatalf(
-				"reading for close frame: %v",
-				err)
-		}
-		if h.OpCode == ws.OpClose {
-			code, _ := ws.ParseCloseFrameData(p)
-			return code
-		}
-	}
-}
-
 // message builds the i-th test message with a size that varies across the
 // three header length forms.
 func message(i int) []byte {
@@ -261,4 +242,21 @@ func rawUpgrade(t testing.TB, s *Server) (net.Conn, *bufio.Reader) {
 	}
 	waitFor(t, "client registered", 5*time.Second, func() bool { return s.Clients() > n0 })
 	return conn, br
+}
+
+// readTestFrame reads one frame from r, a buffer of frames the server
+// wrote, without trusting the declared length for allocation.
+func readTestFrame(r *bytes.Reader) (ws.Frame, error) {
+	h, err := ws.ReadHeader(r)
+	if err != nil {
+		return ws.Frame{}, err
+	}
+	if h.Length > int64(r.Len()) {
+		return ws.Frame{}, io.ErrUnexpectedEOF
+	}
+	p := make([]byte, h.Length)
+	if _, err := io.ReadFull(r, p); err != nil {
+		return ws.Frame{}, err
+	}
+	return ws.Frame{Header: h, Payload: p}, nil
 }
