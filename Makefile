@@ -22,9 +22,12 @@ build: deps
 run: build
 	$(BIN) -r $(SAMPLE)
 
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 vet:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || { echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 test: deps vet
 	$(GO) test -race -count=1 ./...
