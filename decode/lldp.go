@@ -82,59 +82,37 @@ func dissectLLDP(p *packet, t tvb) {
 	}
 }
 
-// lldpID appends "XX/id " for a chassis or port ID; the id is text,
-// hex bytes, a MAC or an address depending on the subtype.
-func lldpChassis(p *packet, t tvb) int {
-	v := t.u16(0)
-	typ, l := lldpTLV(v)
-	if typ != lldpChassisID {
-		return -1
-	}
-	sub := t.u8(2)
-	t.ensure(0, l+2)
-	if l < 2 {
-		return -1
-	}
-	var kind, id string
-	switch sub {
-	case 4:
-		if l != 7 {
-			return -1
-		}
-		kind, id = "MA", string(appendMAC(nil, t.bytes(3, 6)))
-	case 5:
-		var ok bool
-		if kind, id, ok = lldpNetworkAddress(t, l); !ok {
-			return -1
-		}
-	default:
-		if l > lldpMaxIDLength {
-			return -1
-		}
-		switch sub {
-		case 2:
-			kind, id = "IA", lldpText(t, l-1)
-		case 6:
-			kind, id = "IN", lldpText(t, l-1)
-		case 7:
-			kind, id = "LA", lldpText(t, l-1)
-		case 1:
-			kind, id = "CC", lldpText(t, l-1)
-		case 3:
-			kind, id = "PC", lldpBytes(t, 3, l-1)
-		default:
-			kind, id = "Rs", "Reserved"
-		}
-		t.ensure(3, l-1)
-	}
-	p.appendInfo(kind + "/" + id + " ")
-	return l + 2
+// lldpIDSubtypes says how a chassis or port ID shows for each subtype:
+// its label and whether the id is text (else hex bytes). The MAC and
+// network-address subtypes are handled on their own.
+type lldpIDSubtypes struct {
+	tlvType      uint8
+	mac, address uint8
+	labels       map[uint8]string
+	hex          uint8 // the subtype shown as hex bytes
 }
 
-func lldpPort(p *packet, t tvb) int {
+var (
+	lldpChassisSubtypes = lldpIDSubtypes{
+		tlvType: lldpChassisID, mac: 4, address: 5, hex: 3,
+		labels: map[uint8]string{1: "CC", 2: "IA", 3: "PC", 6: "IN", 7: "LA"},
+	}
+	lldpPortSubtypes = lldpIDSubtypes{
+		tlvType: lldpPortID, mac: 3, address: 4, hex: 2,
+		labels: map[uint8]string{1: "IA", 2: "PC", 5: "IN", 6: "AC", 7: "LA"},
+	}
+)
+
+func lldpChassis(p *packet, t tvb) int { return lldpID(p, t, &lldpChassisSubtypes) }
+
+func lldpPort(p *packet, t tvb) int { return lldpID(p, t, &lldpPortSubtypes) }
+
+// lldpID appends "XX/id " for a chassis or port ID; the id is text,
+// hex bytes, a MAC or an address depending on the subtype.
+func lldpID(p *packet, t tvb, st *lldpIDSubtypes) int {
 	v := t.u16(0)
 	typ, l := lldpTLV(v)
-	if typ != lldpPortID {
+	if typ != st.tlvType {
 		return -1
 	}
 	sub := t.u8(2)
@@ -144,12 +122,12 @@ func lldpPort(p *packet, t tvb) int {
 	}
 	var kind, id string
 	switch sub {
-	case 3:
+	case st.mac:
 		if l != 7 {
 			return -1
 		}
 		kind, id = "MA", string(appendMAC(nil, t.bytes(3, 6)))
-	case 4:
+	case st.address:
 		var ok bool
 		if kind, id, ok = lldpNetworkAddress(t, l); !ok {
 			return -1
@@ -158,19 +136,14 @@ func lldpPort(p *packet, t tvb) int {
 		if l > lldpMaxIDLength {
 			return -1
 		}
-		switch sub {
-		case 1:
-			kind, id = "IA", lldpText(t, l-1)
-		case 2:
-			kind, id = "PC", lldpBytes(t, 3, l-1)
-		case 5:
-			kind, id = "IN", lldpText(t, l-1)
-		case 6:
-			kind, id = "AC", lldpText(t, l-1)
-		case 7:
-			kind, id = "LA", lldpText(t, l-1)
-		default:
+		label, known := st.labels[sub]
+		switch {
+		case !known:
 			kind, id = "Rs", "Reserved"
+		case sub == st.hex:
+			kind, id = label, lldpBytes(t, 3, l-1)
+		default:
+			kind, id = label, lldpText(t, l-1)
 		}
 		t.ensure(3, l-1)
 	}
