@@ -18,14 +18,22 @@ import (
 // sniffws -print csv would print.
 func decodeFile(t testing.TB, path string) []byte {
 	t.Helper()
+	return decodeFileWith(t, path, decode.Options{})
+}
+
+// decodeFileWith is decodeFile with decoder options (a key log, an object
+// sink); a dissector bug fails the test.
+func decodeFileWith(t testing.TB, path string, opts decode.Options) []byte {
+	t.Helper()
 	src, err := sniff.OpenFile(path)
 	if err != nil {
 		t.Fatalf("open %s: %v", path, err)
 	}
 	defer src.Close()
-	d := decode.New(decode.Options{OnBug: func(n uint64, msg string) {
+	opts.OnBug = func(n uint64, msg string) {
 		t.Errorf("%s: frame %d: dissector bug: %s", path, n, msg)
-	}})
+	}
+	d := decode.New(opts)
 	var f decode.Frame
 	var rec decode.Record
 	var out []byte

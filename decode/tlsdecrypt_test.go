@@ -1,8 +1,6 @@
 package decode_test
 
 import (
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,35 +8,12 @@ import (
 
 	"sniffws/decode"
 	"sniffws/export"
-	"sniffws/sniff"
 )
 
 // decodeWithKeys is decodeFile with a key log and an object sink.
 func decodeWithKeys(t testing.TB, path string, kl *decode.KeyLog, onObject func(decode.ExportObject)) []byte {
 	t.Helper()
-	src, err := sniff.OpenFile(path)
-	if err != nil {
-		t.Fatalf("open %s: %v", path, err)
-	}
-	defer src.Close()
-	d := decode.New(decode.Options{KeyLog: kl, OnObject: onObject, OnBug: func(n uint64, msg string) {
-		t.Errorf("%s: frame %d: dissector bug: %s", path, n, msg)
-	}})
-	var f decode.Frame
-	var rec decode.Record
-	var out []byte
-	for {
-		err := src.Next(&f)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		d.Decode(&f, &rec)
-		out = rec.AppendCSV(out)
-	}
-	return out
+	return decodeFileWith(t, path, decode.Options{KeyLog: kl, OnObject: onObject})
 }
 
 // TestGoldenKeyLog decodes the captures under testdata/tlsdecrypt with
