@@ -35,6 +35,8 @@ import (
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"sniffws/bench/internal/loopback"
 )
 
 func main() {
@@ -47,7 +49,7 @@ func main() {
 	timeout := flag.Duration("timeout", 30*time.Second, "give up after this long")
 	flag.Parse()
 	for _, a := range []string{*addr, *to} {
-		if err := checkLoopback(a); err != nil {
+		if err := loopback.Check(a); err != nil {
 			fmt.Fprintln(os.Stderr, "wslatency:", err)
 			os.Exit(2)
 		}
@@ -60,23 +62,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "wslatency:", err)
 		os.Exit(1)
 	}
-}
-
-func checkLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return err
-	}
-	ips, err := net.LookupIP(host)
-	if err != nil {
-		return err
-	}
-	for _, ip := range ips {
-		if !ip.IsLoopback() {
-			return fmt.Errorf("%s is not a loopback address", addr)
-		}
-	}
-	return nil
 }
 
 func run(addr, to string, rate int, duration time.Duration, size int, settle, timeout time.Duration) error {

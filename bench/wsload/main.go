@@ -21,13 +21,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/gobwas/ws"
+
+	"sniffws/bench/internal/loopback"
 )
 
 type result struct {
@@ -47,7 +48,7 @@ func main() {
 	delay := flag.Duration("delay", 0, "pause after each message (a slow reader)")
 	timeout := flag.Duration("timeout", 5*time.Minute, "give up after this long")
 	flag.Parse()
-	if err := checkLoopback(*addr); err != nil {
+	if err := loopback.Check(*addr); err != nil {
 		fmt.Fprintln(os.Stderr, "wsload:", err)
 		os.Exit(2)
 	}
@@ -95,23 +96,6 @@ func main() {
 	}
 	fmt.Printf("total: %d messages to %d clients in %.3f s: %.0f msgs/s delivered\n", total, *n, longest.Seconds(), float64(total)/longest.Seconds())
 	os.Exit(status)
-}
-
-func checkLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return err
-	}
-	ips, err := net.LookupIP(host)
-	if err != nil {
-		return err
-	}
-	for _, ip := range ips {
-		if !ip.IsLoopback() {
-			return fmt.Errorf("%s is not a loopback address", addr)
-		}
-	}
-	return nil
 }
 
 func run(ctx context.Context, addr string, i int, dir string, delay time.Duration) (r result) {
