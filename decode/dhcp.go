@@ -77,11 +77,7 @@ func dissectDHCP(p *packet, t tvb) int {
 		code := t.u8(off)
 		switch code {
 		case 0:
-			i := off + 1
-			for i < eoff && t.u8(i) == 0 {
-				i++
-			}
-			off = i
+			off = dhcpSkipPad(t, off+1, eoff)
 			continue
 		case 255:
 			atEnd = true
@@ -178,11 +174,7 @@ func dissectDHCP(p *packet, t tvb) int {
 		code := t.u8(off)
 		switch code {
 		case 0:
-			i := off + 1
-			for i < eoff && t.u8(i) == 0 {
-				i++
-			}
-			off = i
+			off = dhcpSkipPad(t, off+1, eoff)
 			continue
 		case 255:
 			atEnd = true
@@ -200,4 +192,13 @@ func dissectDHCP(p *packet, t tvb) int {
 		t.ensureItem(off, eoff-off) // padding after the End option
 	}
 	return max(t.len(), 1)
+}
+
+// dhcpSkipPad returns the offset of the first byte at or after off that is
+// not a Pad option (0), reading up to end.
+func dhcpSkipPad(t tvb, off, end int) int {
+	for off < end && t.u8(off) == 0 {
+		off++
+	}
+	return off
 }
